@@ -1,0 +1,100 @@
+import type { ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import { createAjv } from './ajv.js';
+import { extname } from 'node:path';
+import { fromReferenceMatrix, checkGenotype, type Genotype } from '../nas/genotype.js';
+import type { SpaceModel } from '../nas/space.js';
+import { NpyFormatError, parseNpy } from '../util/npy.js';
+import type { SpecHost } from './host.js';
+import type { Problem } from './problems.js';
+import { genotypeSchema } from './schema.js';
+import { parseYaml, type SourceText } from './source.js';
+
+let compiled: ValidateFunction | undefined;
+function validator(): ValidateFunction {
+  if (compiled) return compiled;
+  try {
+    compiled = createRequire(import.meta.url)('./genotype.validator.cjs') as ValidateFunction;
+  } catch {
+    compiled = createAjv().compile(genotypeSchema);
+  }
+  return compiled;
+}
+
+/**
+ * Reads a genotype file: our YAML/JSON form (edge → operation names, located errors) or the
+ * reference code's `.npy` matrix (generator only: one row per cell, operation indices).
+ * Checks it against the space when one is given.
+ */
+export function loadGenotypeFile(path: string, host: SpecHost, space?: SpaceModel): { genotype?: Genotype; problems: Problem[]; source?: SourceText } {
+  if (extname(path).toLowerCase() === '.npy') return loadReferenceGenotype(path, host, space);
+  const text = host.readFile(path);
+  if (text === undefined) return { problems: [fileProblem(path, 'genotype-missing', `genotype file ${path} does not exist`)] };
+  const { source, problems } = parseYaml(path, text);
+  if (problems.some((p) => p.severity === 'error')) return { problems, source };
+  const validate = validator();
+  if (!validate(source.value)) {
+    return {
+      source,
+      problems: (validate.errors ?? []).map((e) => {
+        const segments = e.instancePath.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+        return {
+          severity: 'error' as const,
+          code: 'genotype-invalid',
+          message: `genotype ${e.instancePath || '(root)'} ${e.message ?? 'is invalid'}`,
+          hint: 'a genotype lists, per network, one mapping per cell: edge name → operation name',
+          path: segments,
+          location: source.locate(segments) ?? { file: path, start: { line: 1, column: 1 } },
+        };
+      }),
+    };
+  }
+  const { $schema: _ignored, ...genotype } = source.value as Genotype & { $schema?: string };
+  if (!space) return { genotype, problems: [], source };
+  const issues = checkGenotype(space, genotype);
+  return {
+    genotype,
+    source,
+    problems: issues.map((issue) => ({
+      severity: 'error',
+      code: 'genotype-mismatch',
+      message: `the genotype does not fit the search space: ${issue.message}`,
+      path: issue.path,
+      location: source.locate(issue.path, typeof issue.path[issue.path.length - 1] === 'string' && issue.path.length === 3) ?? { file: path, start: { line: 1, column: 1 } },
+    })),
+  };
+}
+
+function loadReferenceGenotype(path: string, host: SpecHost, space?: SpaceModel): { genotype?: Genotype; problems: Problem[] } {
+  const bytes = host.readBytes(path);
+  if (bytes === undefined) return { problems: [fileProblem(path, 'genotype-missing', `genotype file ${path} does not exist`)] };
+  let array;
+  try {
+    array = parseNpy(bytes, path);
+  } catch (e) {
+    if (e instanceof NpyFormatError) return { problems: [fileProblem(path, 'genotype-invalid', e.message)] };
+    throw e;
+  }
+  if (array.shape.length !== 2 || array.dtype === 'bool' || array.dtype === 'float32' || array.dtype === 'float64') {
+    return {
+      problems: [fileProblem(path, 'genotype-invalid', `${path} holds a ${array.dtype} array of shape [${array.shape.join(', ')}]; a reference genotype is an integer matrix, one row per generator cell`)],
+    };
+  }
+  const [rows, cols] = array.shape as [number, number];
+  const values = Array.from(array.data as ArrayLike<number | bigint>, Number);
+  const matrix = Array.from({ length: rows }, (_, r) => values.slice(r * cols, (r + 1) * cols));
+  if (!space) return { genotype: { generator: [] }, problems: [] };
+  const { genotype, issues } = fromReferenceMatrix(space.generator, 'generator', matrix);
+  return {
+    ...(genotype ? { genotype: { generator: genotype } } : {}),
+    problems: issues.map((i) => fileProblem(path, 'genotype-mismatch', `the genotype does not fit the search space: ${i.message}`)),
+  };
+}
+
+const fileProblem = (file: string, code: string, message: string): Problem => ({
+  severity: 'error',
+  code,
+  message,
+  path: [],
+  location: { file, start: { line: 1, column: 1 } },
+});

@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import type { SpaceModel } from '../../nas/space.js';
+import { BUILTIN_PREFIX, templateFile } from '../assets.js';
+import { loadGenotypeFile } from '../genotypeFile.js';
+import type { SpecHost } from '../host.js';
+import type { Problem } from '../problems.js';
+import type { SourceText } from '../source.js';
+import type { ResolvedSpec } from '../types.js';
+import { error, warning, type Issue } from './issue.js';
+
+/**
+ * Checks that need other files: the genotype named by `derive.from` (it must exist and fit
+ * the space), the report template, and the Inception model. Paths are already absolute.
+ */
+export function checkFiles(spec: ResolvedSpec, host: SpecHost, space: SpaceModel | undefined): { issues: Issue[]; problems: Problem[]; files: string[]; sources: SourceText[] } {
+  const issues: Issue[] = [];
+  const problems: Problem[] = [];
+  const files: string[] = [];
+  const sources: SourceText[] = [];
+  const from = spec.derive.from;
+  if (from !== undefined) {
+    files.push(from);
+    if (!host.exists(from)) {
+      issues.push(error('genotype-missing', ['derive', 'from'], `derive.from names ${from}, which does not exist`, 'paths are relative to the spec file that sets them'));
+    } else if (space) {
+      const loaded = loadGenotypeFile(from, host, space);
+      problems.push(...loaded.problems);
+      if (loaded.source) sources.push(loaded.source);
+      if (loaded.genotype && !loaded.genotype.discriminator && spec.train.discriminator.type === 'derived') {
+        issues.push(error('genotype-missing', ['train', 'discriminator', 'type'], `train.discriminator is \`derived\`, but the genotype in ${from} has no discriminator`, 'use type: autogan, or a genotype file with a discriminator'));
+      }
+    }
+  }
+  const template = spec.report.template;
+  const templatePath = templateFile(template);
+  files.push(templatePath);
+  if (!host.exists(templatePath)) {
+    issues.push(error('template-missing', ['report', 'template'], template.startsWith(BUILTIN_PREFIX) ? `there is no built-in template \`${template}\`` : `report template ${template} does not exist`, 'built-in: builtin:report.md.njk; or a path relative to the spec'));
+  }
+  const model = spec.evaluate.features.type === 'inception' ? spec.evaluate.features.path : undefined;
+  if (model !== undefined && !host.exists(join(model, 'model.json'))) {
+    issues.push(warning('model-missing', ['evaluate', 'features', 'path'], `no Inception model at ${model} (model.json); the evaluate stage will stop there until it is provided`, 'see the README section "Paper-comparable metrics"'));
+  }
+  return { issues, problems, files, sources };
+}
