@@ -1,0 +1,92 @@
+import type { SpaceModel } from '../nas/space.js';
+import { templateFile } from '../spec/assets.js';
+import type { ResolvedSpec } from '../spec/types.js';
+import { ENGINE_VERSION, fingerprintOf } from './fingerprint.js';
+import { ARTIFACTS, STAGE_DESCRIPTIONS, type ArtifactRef, type StageName } from './stages.js';
+
+/** One node of the compiled plan: what it needs, what it makes, and its cache key. */
+export interface Stage {
+  readonly name: StageName;
+  readonly description: string;
+  readonly inputs: readonly ArtifactRef[];
+  readonly outputs: readonly string[];
+  readonly dependsOn: readonly StageName[];
+  /** The canonical slice of the spec this stage's result depends on. */
+  readonly config: unknown;
+  /** sha256 of the config, the engine version and the fingerprints of the stages it depends on. */
+  readonly fingerprint: string;
+}
+
+export interface StageGraph {
+  readonly experiment: string;
+  /** Stages in execution order; `search` is absent when `derive.from` names a genotype. */
+  readonly stages: readonly Stage[];
+}
+
+export interface CompileContext {
+  /** Content hash of a file the spec reads (genotype, template): edits to it change fingerprints. */
+  readonly contentHash: (path: string) => string;
+}
+
+/** Labels are for people; they never change what is computed. */
+function structural(space: SpaceModel): unknown {
+  return JSON.parse(JSON.stringify(space, (key, value) => (key === 'label' ? undefined : value)));
+}
+
+const dataSlice = (spec: ResolvedSpec) => {
+  const { root: _root, ...rest } = spec.data;
+  return rest;
+};
+
+/** `checkpointEvery` says how often to save, not what is computed: not part of fingerprints. */
+const loopSlice = <T extends { checkpointEvery: number }>(loop: T) => {
+  const { checkpointEvery: _every, ...rest } = loop;
+  return rest;
+};
+
+/**
+ * Compiles a resolved spec into its stage graph. Pure: file contents enter only through
+ * `context.contentHash`. A stage's fingerprint covers its own config slice and, through its
+ * inputs' fingerprints, everything upstream, so an edit invalidates exactly the stages after
+ * the first one it touches.
+ */
+export function compile(spec: ResolvedSpec, space: SpaceModel, context: CompileContext): StageGraph {
+  const stages: Stage[] = [];
+  const make = (name: StageName, config: unknown, dependsOn: StageName[], inputs: ArtifactRef[]): Stage => {
+    const upstream = dependsOn.map((d) => stages.find((s) => s.name === d)!.fingerprint);
+    const stage: Stage = {
+      name,
+      description: STAGE_DESCRIPTIONS[name],
+      inputs,
+      outputs: ARTIFACTS[name],
+      dependsOn,
+      config,
+      fingerprint: fingerprintOf({ stage: name, engine: ENGINE_VERSION, config, upstream }),
+    };
+    stages.push(stage);
+    return stage;
+  };
+  const seed = spec.runtime.seed;
+  const from = spec.derive.from;
+  if (from === undefined) {
+    make('search', { data: dataSlice(spec), space: structural(space), search: loopSlice(spec.search), seed }, [], []);
+    make('derive', { derive: { rule: spec.derive.rule, repair: spec.derive.repair, snapshots: spec.derive.snapshots } }, ['search'], [{ stage: 'search', artifact: 'alphaHistory' }]);
+  } else {
+    make('derive', { derive: { rule: spec.derive.rule, genotype: context.contentHash(from) }, space: structural(space) }, [], []);
+  }
+  make('train', { data: dataSlice(spec), space: structural(space), train: loopSlice(spec.train), seed }, ['derive'], [{ stage: 'derive', artifact: 'genotype' }]);
+  make('evaluate', { data: dataSlice(spec), evaluate: spec.evaluate, seed }, ['train'], [{ stage: 'train', artifact: 'generator' }]);
+  const reportInputs: ArtifactRef[] = [
+    ...(from === undefined ? [{ stage: 'search', artifact: 'alphaHistory' } as const, { stage: 'search', artifact: 'events' } as const] : []),
+    { stage: 'derive', artifact: 'genotype' },
+    { stage: 'train', artifact: 'events' },
+    { stage: 'evaluate', artifact: 'metrics' },
+  ];
+  make(
+    'report',
+    { report: spec.report, template: context.contentHash(templateFile(spec.report.template)) },
+    stages.map((s) => s.name),
+    reportInputs,
+  );
+  return { experiment: spec.name, stages };
+}

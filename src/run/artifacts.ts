@@ -1,0 +1,30 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compile } from '../compile/graph.js';
+import { fileHash } from '../io/hash.js';
+import type { Genotype } from '../nas/genotype.js';
+import { buildSpace } from '../nas/space.js';
+import type { ResolvedSpec } from '../spec/types.js';
+import { openStore } from './store.js';
+
+/** File names of the artifacts stages hand each other, inside their stage directories. */
+export const FILES = {
+  genotype: 'genotype.json',
+  genotypeReference: (network: 'G' | 'D') => `genotype_${network}.npy`,
+  alphas: 'alphas.json',
+  alphaHistory: 'alpha-history.jsonl',
+  events: 'events.jsonl',
+  metrics: 'metrics.json',
+} as const;
+
+/** The genotype of this spec's completed derive stage, if it has run. */
+export function storedGenotype(spec: ResolvedSpec): { genotype: Genotype; file: string } | undefined {
+  const graph = compile(spec, buildSpace(spec), { contentHash: fileHash });
+  const derive = graph.stages.find((s) => s.name === 'derive');
+  if (!derive) return undefined;
+  const store = openStore(spec.runtime.outDir, spec.name);
+  if (store.state('derive', derive.fingerprint) !== 'complete') return undefined;
+  const file = join(store.stageDir('derive', derive.fingerprint), FILES.genotype);
+  if (!existsSync(file)) return undefined;
+  return { genotype: JSON.parse(readFileSync(file, 'utf8')) as Genotype, file };
+}

@@ -1,0 +1,26 @@
+import type { StageName } from '../compile/stages.js';
+
+export type StageStatus = 'running' | 'interrupted' | 'failed' | 'complete';
+
+/** Everything needed to know what a stage directory holds and to repeat it. */
+export interface StageManifest {
+  readonly format: 'dsl-stage/1';
+  readonly experiment: string;
+  readonly stage: StageName;
+  readonly fingerprint: string;
+  readonly status: StageStatus;
+  /** The spec slice the fingerprint covers. */
+  readonly config: unknown;
+  readonly inputs: readonly { readonly stage: StageName; readonly artifact: string; readonly fingerprint: string }[];
+  readonly specFile: string;
+  readonly seed: number;
+  readonly backend?: { readonly name: string; readonly threads: number; readonly summary: string };
+  readonly machine: { readonly platform: string; readonly arch: string; readonly cpus: number; readonly cpuModel: string; readonly memoryGb: number; readonly node: string };
+  readonly startedAt: string;
+  readonly finishedAt?: string;
+  /** Wall-clock seconds spent in this stage, over all attempts (resumes add up). */
+  readonly seconds: number;
+  readonly attempts: number;
+  readonly error?: string;
+  readonly summary?: Readonly<Record<string, unknown>>;
+}
