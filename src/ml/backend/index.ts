@@ -1,0 +1,12 @@
+export { selectBackend } from './select.js';
+export {
+  AUTO_ORDER,
+  BACKEND_REQUESTS,
+  BackendUnavailableError,
+  type BackendInfo,
+  type BackendName,
+  type BackendRequest,
+  type SelectBackendOptions,
+  type SkippedBackend,
+} from './types.js';
+export { registerTrainingKernels, replacedKernel, trainingKernelNames, type PatchedBackend } from './kernels/register.js';

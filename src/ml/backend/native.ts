@@ -1,0 +1,61 @@
+/**
+ * The native TensorFlow backends (@tensorflow/tfjs-node and -gpu). They are optional: their
+ * install script downloads libtensorflow, which fails offline, so they are detected at run
+ * time with a dynamic import and their absence is normal.
+ */
+import { tf } from '../tf.js';
+import { firstLine } from './text.js';
+
+export type NativeBackendName = 'tensorflow-gpu' | 'tensorflow';
+
+const PACKAGES: Record<NativeBackendName, string> = {
+  'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  tensorflow: '@tensorflow/tfjs-node',
+};
+
+const INSTALL_HINTS: Record<NativeBackendName, string> = {
+  'tensorflow-gpu':
+    `Install it with \`npm install ${PACKAGES['tensorflow-gpu']}@${tf.version_core}\` on Linux with an NVIDIA GPU, ` +
+    'CUDA 11.2 and cuDNN 8.1; its install script downloads libtensorflow 2.9.1 (offline: point ' +
+    'TFJS_NODE_BASE_URI at a mirror, or place deps/lib/libtensorflow.so.2.9.1 in the package first). ' +
+    "Or request 'wasm' or 'auto'.",
+  tensorflow:
+    `Install it with \`npm install ${PACKAGES.tensorflow}@${tf.version_core}\`; its install script downloads ` +
+    'libtensorflow 2.9.1 (offline: point TFJS_NODE_BASE_URI at a mirror, or place ' +
+    "deps/lib/libtensorflow.so.2.9.1 in the package first). Or request 'wasm' or 'auto'.",
+};
+
+export type NativeOutcome = { readonly ok: true } | { readonly ok: false; readonly reason: string; readonly hint: string };
+
+/** The registered name of both native packages' backend. */
+const TFJS_NODE_BACKEND = 'tensorflow';
+
+/** Imports the package (which registers its backend) and makes it the active backend. */
+export async function activateNative(name: NativeBackendName): Promise<NativeOutcome> {
+  const pkg = PACKAGES[name];
+  const hint = INSTALL_HINTS[name];
+  try {
+    // A variable specifier: the package is optional and has no types here.
+    const specifier: string = pkg;
+    await import(specifier);
+  } catch (error) {
+    return { ok: false, reason: isNotInstalled(error, pkg) ? 'not installed' : `failed to load (${firstLine(error)})`, hint };
+  }
+  if (tf.findBackendFactory(TFJS_NODE_BACKEND) == null) {
+    return {
+      ok: false,
+      reason: `${pkg} registered its backend with another copy of tfjs (a version other than ${tf.version_core}?)`,
+      hint: `Install ${pkg}@${tf.version_core}, the version of @tensorflow/tfjs in use.`,
+    };
+  }
+  if (!(await tf.setBackend(TFJS_NODE_BACKEND))) {
+    return { ok: false, reason: 'its backend failed to initialise', hint };
+  }
+  return { ok: true };
+}
+
+function isNotInstalled(error: unknown, pkg: string): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message.includes(pkg);
+}

@@ -1,0 +1,137 @@
+/**
+ * Chooses, starts and patches the tfjs backend. Never prints: the returned BackendInfo carries
+ * a one-line summary for the CLI.
+ */
+import os from 'node:os';
+import { tf } from '../tf.js';
+import { firstLine, threadCount } from './text.js';
+import { registerTrainingKernels } from './kernels/register.js';
+import { activateNative, type NativeBackendName } from './native.js';
+import {
+  AUTO_ORDER,
+  BackendUnavailableError,
+  type BackendInfo,
+  type BackendName,
+  type BackendRequest,
+  type SelectBackendOptions,
+  type SkippedBackend,
+} from './types.js';
+import { activateWasm } from './wasm.js';
+
+interface Started {
+  readonly threads: number | null;
+  readonly simd: boolean | null;
+  readonly degraded: string | null;
+}
+
+type Attempt = { readonly ok: true; readonly started: Started } | { readonly ok: false; readonly reason: string; readonly hint: string };
+
+/**
+ * Makes the requested backend active (trying tensorflow-gpu, tensorflow, wasm, cpu in turn for
+ * 'auto') and registers the kernels training needs on it.
+ * @throws BackendUnavailableError when an explicitly requested backend cannot be used.
+ */
+export async function selectBackend(request: BackendRequest, options: SelectBackendOptions = {}): Promise<BackendInfo> {
+  const threads = resolveThreads(options.threads);
+  const candidates: readonly BackendName[] = request === 'auto' ? AUTO_ORDER : [request];
+  const skipped: SkippedBackend[] = [];
+  for (const name of candidates) {
+    const attempt = await start(name, threads);
+    if (attempt.ok) {
+      return describe(name, request, attempt.started, skipped);
+    }
+    if (request !== 'auto') throw new BackendUnavailableError(name, attempt.reason, attempt.hint);
+    skipped.push({ name, reason: attempt.reason });
+  }
+  // cpu is always registered by @tensorflow/tfjs; reaching here means it failed too.
+  const reasons = skipped.map((s) => `${s.name}: ${s.reason}`).join(', ');
+  throw new BackendUnavailableError('cpu', `no backend could start (${reasons})`, 'Reinstall @tensorflow/tfjs.');
+}
+
+function resolveThreads(threads: SelectBackendOptions['threads']): number {
+  if (threads === undefined || threads === 'auto') return os.availableParallelism();
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new RangeError(`threads must be a positive integer or 'auto', got ${threads}`);
+  }
+  return threads;
+}
+
+async function start(name: BackendName, threads: number): Promise<Attempt> {
+  switch (name) {
+    case 'tensorflow-gpu':
+    case 'tensorflow':
+      return startNative(name);
+    case 'webgpu':
+      return {
+        ok: false,
+        reason: 'not available yet (the webgpu backend is not part of this version)',
+        hint: "Request 'wasm' (all CPU cores) or 'auto' instead.",
+      };
+    case 'wasm':
+      return startWasm(threads);
+    case 'cpu':
+      return startCpu();
+  }
+}
+
+async function startNative(name: NativeBackendName): Promise<Attempt> {
+  const outcome = await activateNative(name);
+  if (!outcome.ok) return outcome;
+  // Native TensorFlow has every gradient kernel; it manages its own threads.
+  return { ok: true, started: { threads: null, simd: null, degraded: null } };
+}
+
+async function startWasm(threads: number): Promise<Attempt> {
+  try {
+    const setup = await activateWasm(threads);
+    registerTrainingKernels('wasm');
+    return { ok: true, started: { threads: setup.threads, simd: setup.simd, degraded: setup.degraded } };
+  } catch (error) {
+    return {
+      ok: false,
+      reason: `failed to start (${firstLine(error)})`,
+      hint: 'Reinstall @tensorflow/tfjs-backend-wasm (its .wasm files ship inside the package), or request \'cpu\'.',
+    };
+  }
+}
+
+async function startCpu(): Promise<Attempt> {
+  if (!(await tf.setBackend('cpu'))) {
+    return { ok: false, reason: 'failed to start', hint: 'Reinstall @tensorflow/tfjs.' };
+  }
+  registerTrainingKernels('cpu');
+  return { ok: true, started: { threads: 1, simd: false, degraded: null } };
+}
+
+function describe(name: BackendName, requested: BackendRequest, started: Started, skipped: SkippedBackend[]): BackendInfo {
+  const details = detailText(name, started);
+  const skippedText = skipped.length > 0 ? `; skipped ${skipped.map((s) => `${s.name}: ${s.reason}`).join(', ')}` : '';
+  return {
+    name,
+    requested,
+    threads: started.threads,
+    simd: started.simd,
+    skipped,
+    degraded: started.degraded,
+    summary: `backend ${name} (${details})${skippedText}`,
+  };
+}
+
+function detailText(name: BackendName, started: Started): string {
+  const threadText = started.threads === null ? '' : `, ${threadCount(started.threads)}`;
+  const degradedText = started.degraded === null ? '' : `; ${started.degraded}`;
+  switch (name) {
+    case 'tensorflow-gpu':
+      return 'native TensorFlow with CUDA';
+    case 'tensorflow':
+      return 'native TensorFlow on the CPU';
+    case 'wasm': {
+      const threaded = started.threads !== null && started.threads > 1 ? 'threaded ' : '';
+      return `${threaded}${started.simd ? 'SIMD' : 'no SIMD'}${threadText}${degradedText}`;
+    }
+    case 'cpu':
+      return `pure JavaScript${threadText}`;
+    case 'webgpu':
+      return 'WebGPU';
+  }
+}

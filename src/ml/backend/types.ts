@@ -1,0 +1,49 @@
+/** Backend names a user may request; the list is also the union type. */
+export const BACKEND_REQUESTS = ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+export type BackendRequest = (typeof BACKEND_REQUESTS)[number];
+
+/** A concrete backend (every request except 'auto'). */
+export type BackendName = Exclude<BackendRequest, 'auto'>;
+
+/** The order `auto` tries. webgpu is not tried until it is implemented. */
+export const AUTO_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+
+export interface SelectBackendOptions {
+  /** Worker threads for wasm; 'auto' (the default) = os.availableParallelism(). */
+  readonly threads?: number | 'auto';
+}
+
+export interface SkippedBackend {
+  readonly name: BackendName;
+  readonly reason: string;
+}
+
+export interface BackendInfo {
+  /** The backend in use. */
+  readonly name: BackendName;
+  /** What was asked for. */
+  readonly requested: BackendRequest;
+  /** Threads the backend computes with; null where the backend manages them itself (native TensorFlow). */
+  readonly threads: number | null;
+  /** Whether kernels use SIMD; null where unknown (native TensorFlow). */
+  readonly simd: boolean | null;
+  /** Backends tried before this one, with why each was not used. */
+  readonly skipped: readonly SkippedBackend[];
+  /** Why fewer threads run than were requested (e.g. wasm threads failed to start), if so; also in the summary. */
+  readonly degraded: string | null;
+  /** One human line, e.g. `backend wasm (threaded SIMD, 2 threads); skipped tensorflow: not installed`. */
+  readonly summary: string;
+}
+
+/** Thrown when an explicitly requested backend cannot be used; the message says why and how to fix it. */
+export class BackendUnavailableError extends Error {
+  override readonly name = 'BackendUnavailableError';
+
+  constructor(
+    readonly backend: BackendName,
+    readonly reason: string,
+    readonly hint: string,
+  ) {
+    super(`backend '${backend}' is not available: ${reason}. ${hint}`);
+  }
+}

@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BackendUnavailableError, selectBackend } from '../../../src/ml/backend/index.js';
+import { tf } from '../../../src/ml/tf.js';
+
+describe('selectBackend', () => {
+  it("'auto' skips the missing native backends and starts threaded wasm on every core", async () => {
+    const info = await selectBackend('auto');
+    expect(info.name).toBe('wasm');
+    expect(info.requested).toBe('auto');
+    expect(info.threads).toBe(os.availableParallelism()); // 2 on the 2-core machines this runs on
+    expect(info.simd).toBe(true);
+    expect(info.degraded).toBeNull();
+    expect(info.skipped).toEqual([
+      { name: 'tensorflow-gpu', reason: 'not installed' },
+      { name: 'tensorflow', reason: 'not installed' },
+    ]);
+    const threads = os.availableParallelism();
+    expect(info.summary).toBe(
+      `backend wasm (threaded SIMD, ${threads} threads); skipped tensorflow-gpu: not installed, tensorflow: not installed`,
+    );
+    expect(tf.getBackend()).toBe('wasm');
+  });
+
+  it('writes the pthread worker under the temporary directory, not the source tree', () => {
+    const inTmp = fs.readdirSync(os.tmpdir()).filter((f) => /^tfjs-wasm-pthread-worker-[0-9a-f]{16}\.cjs$/.test(f));
+    expect(inTmp.length).toBeGreaterThan(0);
+    const root = path.resolve(import.meta.dirname, '../../..');
+    expect(fs.readdirSync(root).filter((f) => f.includes('pthread-worker'))).toEqual([]);
+  });
+
+  it("explicit 'cpu' works and switching back to wasm keeps its thread pool", async () => {
+    const cpu = await selectBackend('cpu');
+    expect(cpu).toMatchObject({ name: 'cpu', requested: 'cpu', threads: 1, simd: false, skipped: [] });
+    expect(cpu.summary).toBe('backend cpu (pure JavaScript, 1 thread)');
+    expect(tf.getBackend()).toBe('cpu');
+    const wasm = await selectBackend('wasm');
+    expect(wasm.threads).toBe(os.availableParallelism());
+    expect(wasm.degraded).toBeNull();
+    expect(tf.getBackend()).toBe('wasm');
+    // The module exists once per process: another thread count is reported, not silently ignored.
+    const other = await selectBackend('wasm', { threads: 1 });
+    expect(other.threads).toBe(os.availableParallelism());
+    expect(other.summary).toMatch(/; 1 thread requested, but wasm already runs \d+ in this process\)$/);
+  });
+
+  it('an unavailable explicit request throws BackendUnavailableError saying why and how to fix it', async () => {
+    await expect(selectBackend('tensorflow')).rejects.toThrow(BackendUnavailableError);
+    await expect(selectBackend('tensorflow')).rejects.toThrow(/not installed.*npm install @tensorflow\/tfjs-node@4\.22\.0/);
+    const gpu = await selectBackend('tensorflow-gpu').catch((e: unknown) => e);
+    expect(gpu).toBeInstanceOf(BackendUnavailableError);
+    expect((gpu as BackendUnavailableError).backend).toBe('tensorflow-gpu');
+    expect((gpu as Error).message).toMatch(/tfjs-node-gpu.*CUDA 11\.2/);
+    await expect(selectBackend('webgpu')).rejects.toThrow(/not available yet/);
+    expect(tf.getBackend()).toBe('wasm'); // a failed request leaves the active backend alone
+  });
+
+  it('rejects bad thread counts', async () => {
+    await expect(selectBackend('wasm', { threads: 0 })).rejects.toThrow(RangeError);
+    await expect(selectBackend('wasm', { threads: 1.5 })).rejects.toThrow(RangeError);
+  });
+});
