@@ -52,7 +52,7 @@ export function canChangeChannels(op: OperationDef): boolean {
     case 'upsample':
       return op.then !== undefined;
     case 'convTranspose':
-      return op.then !== undefined || op.depthwise === false;
+      return op.then !== undefined;
     default:
       return false;
   }
@@ -77,11 +77,9 @@ export function opParameters(op: OperationDef, cin: number, cout: number): numbe
     case 'upsample':
       return op.then ? convParameters(op.then, cin, cout) : 0;
     case 'convTranspose': {
+      // Depthwise (the schema allows nothing else): one k×k filter per input channel.
       const k = op.kernel ?? 3;
-      const depthwise = op.depthwise !== false;
-      const mid = depthwise ? cin : op.then ? cin : cout;
-      const own = k * k * cin * (depthwise ? 1 : mid) + (op.bias ? mid : 0);
-      return own + (op.then ? convParameters(op.then, mid, cout) : 0);
+      return k * k * cin + (op.bias ? cin : 0) + (op.then ? convParameters(op.then, cin, cout) : 0);
     }
   }
 }
@@ -108,8 +106,7 @@ export function opMacs(op: OperationDef, cin: number, cout: number, inSize: numb
     }
     case 'convTranspose': {
       const out = opOutputSize({ ...op, then: undefined }, inSize)!;
-      const mid = op.depthwise !== false || op.then ? cin : cout;
-      return op.then ? convMacs(op.then, mid, cout, convOutputSize(out, op.then)) : 0;
+      return op.then ? convMacs(op.then, cin, cout, convOutputSize(out, op.then)) : 0;
     }
   }
 }

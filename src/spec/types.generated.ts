@@ -244,9 +244,9 @@ export interface ConvTransposeOp {
    */
   outputPadding?: 1;
   /**
-   * One filter per channel (groups = channels); the output keeps the input's channels.
+   * One filter per channel (groups = channels), as in the paper; the output keeps the input's channels, and `then` maps them.
    */
-  depthwise?: boolean;
+  depthwise?: true;
   preActivation?: Activation;
   /**
    * Learn a bias.
@@ -1015,9 +1015,9 @@ export namespace Resolved {
      */
     outputPadding: 1;
     /**
-     * One filter per channel (groups = channels); the output keeps the input's channels.
+     * One filter per channel (groups = channels), as in the paper; the output keeps the input's channels, and `then` maps them.
      */
-    depthwise: boolean;
+    depthwise: true;
     preActivation: Activation;
     /**
      * Learn a bias.

@@ -1,0 +1,169 @@
+import type { AdamDef } from '../../spec/types.js';
+import type { Random } from '../../util/random.js';
+import type { ArchParams, EdgeWeights, Relaxation } from '../nets/archParams.js';
+import { TRAINING, type ForwardContext } from '../nets/context.js';
+import type { Network } from '../nets/network.js';
+import { tf, type Scalar, type Tensor, type Tensor2D, type Tensor4D } from '../tf.js';
+import { Adam } from './adam.js';
+import { Ema } from './ema.js';
+import { discriminatorHinge, generatorHinge } from './losses.js';
+
+/** A network with an optional set of architecture parameters mixed into its forward pass. */
+export interface Player<In extends Tensor, Out extends Tensor> {
+  readonly net: Network & { forward(x: In, ctx: ForwardContext, weights?: EdgeWeights): Out };
+  readonly arch?: ArchParams;
+}
+
+export interface GanSettings {
+  readonly latentDim: number;
+  readonly nCritic: number;
+  /** Fraction of each real batch for the D weight step (the rest feeds the D architecture step). */
+  readonly split: number;
+  readonly generatorBatch: number;
+  readonly ema: number;
+  readonly optimizers: {
+    readonly generator: AdamDef;
+    readonly discriminator: AdamDef;
+    readonly generatorArch?: AdamDef;
+    readonly discriminatorArch?: AdamDef;
+  };
+}
+
+/** Losses of one iteration; the generator's only on iterations with a generator step. */
+export interface StepLosses {
+  readonly dLoss: number;
+  readonly dArchLoss?: number;
+  readonly gLoss?: number;
+  readonly gArchLoss?: number;
+}
+
+export interface StepTimes {
+  dArch: number;
+  dWeights: number;
+  gArch: number;
+  gWeights: number;
+}
+
+/**
+ * One iteration of the AdversarialNAS game (../shared/ADVERSARIALNAS.md §6), or of plain
+ * re-training when neither network has architecture parameters:
+ *   1. D architecture step on the second part of the real batch and detached fakes (Adam on beta);
+ *   2. D weight step on the first part and detached fakes (Adam on D's weights);
+ *   3. every nCritic iterations: G architecture step, then G weight step (−mean D(G(z))), then EMA.
+ * Each forward pass draws its own Gumbel noise and stages its buffer updates (spectral norm,
+ * batch norm), which are committed after the step, as PyTorch's in-place updates would be.
+ */
+export class AdversarialGame {
+  readonly optimizers: { generator: Adam; discriminator: Adam; generatorArch?: Adam; discriminatorArch?: Adam };
+  readonly ema: Ema;
+  /** Current learning rates of the weight optimizers (linear decay changes them). */
+  readonly lr: { generator: number; discriminator: number };
+  readonly times: StepTimes = { dArch: 0, dWeights: 0, gArch: 0, gWeights: 0 };
+
+  constructor(
+    readonly generator: Player<Tensor2D, Tensor4D>,
+    readonly discriminator: Player<Tensor4D, Tensor2D>,
+    readonly settings: GanSettings,
+  ) {
+    const o = settings.optimizers;
+    this.optimizers = {
+      generator: new Adam(generator.net.params.list('weight'), o.generator),
+      discriminator: new Adam(discriminator.net.params.list('weight'), o.discriminator),
+      ...(generator.arch && o.generatorArch ? { generatorArch: new Adam(generator.arch.params.list('arch'), o.generatorArch) } : {}),
+      ...(discriminator.arch && o.discriminatorArch ? { discriminatorArch: new Adam(discriminator.arch.params.list('arch'), o.discriminatorArch) } : {}),
+    };
+    this.ema = new Ema(generator.net.params.list('weight'), settings.ema);
+    this.lr = { generator: o.generator.lr, discriminator: o.discriminator.lr };
+  }
+
+  /**
+   * Runs one iteration on a real batch (NHWC in [-1, 1]). `latent` draws z ~ N(0, I);
+   * `relaxation` gives the mixing-weight relaxation of this iteration (tau of its epoch).
+   */
+  async step(real: Tensor4D, iteration: number, latent: Random, relaxation: () => Relaxation): Promise<StepLosses> {
+    const count = real.shape[0];
+    const weightPart = Math.floor(count * this.settings.split);
+    const archPart = count - weightPart;
+    const z = (n: number) => normal(latent, n, this.settings.latentDim);
+    const gWeights = () => this.generator.arch?.weights(relaxation());
+    const dWeights = () => this.discriminator.arch?.weights(relaxation());
+    const G = (input: Tensor2D) => this.generator.net.forward(input, TRAINING, gWeights());
+    const D = (input: Tensor4D) => this.discriminator.net.forward(input, TRAINING, dWeights());
+    const losses: { dLoss?: number; dArchLoss?: number; gLoss?: number; gArchLoss?: number } = {};
+    let t = performance.now();
+    const lap = (key: keyof StepTimes) => {
+      const now = performance.now();
+      this.times[key] += now - t;
+      t = now;
+    };
+
+    if (this.discriminator.arch && this.optimizers.discriminatorArch && archPart > 0) {
+      const realArch = tf.slice(real, [weightPart, 0, 0, 0], [archPart, -1, -1, -1]);
+      const searchZ = z(archPart);
+      losses.dArchLoss = await this.update(this.discriminator.arch.params.list('arch'), this.optimizers.discriminatorArch, () => {
+        const fake = tf.tidy(() => G(searchZ));
+        return discriminatorHinge(D(realArch), D(fake));
+      });
+      tf.dispose([realArch, searchZ]);
+    }
+    lap('dArch');
+
+    const realWeights = weightPart === count ? real : tf.slice(real, [0, 0, 0, 0], [weightPart, -1, -1, -1]);
+    const zD = z(weightPart);
+    losses.dLoss = await this.update(this.discriminator.net.params.list('weight'), this.optimizers.discriminator, () => {
+      const realLogits = D(realWeights);
+      const fake = tf.tidy(() => G(zD));
+      return discriminatorHinge(realLogits, D(fake));
+    }, this.lr.discriminator);
+    if (realWeights !== real) realWeights.dispose();
+    zD.dispose();
+    lap('dWeights');
+
+    const genZ = z(this.settings.generatorBatch);
+    if (iteration % this.settings.nCritic === 0) {
+      if (this.generator.arch && this.optimizers.generatorArch) {
+        const searchZ = z(this.settings.generatorBatch);
+        losses.gArchLoss = await this.update(this.generator.arch.params.list('arch'), this.optimizers.generatorArch, () => generatorHinge(D(G(searchZ))));
+        searchZ.dispose();
+      }
+      lap('gArch');
+      losses.gLoss = await this.update(this.generator.net.params.list('weight'), this.optimizers.generator, () => generatorHinge(D(G(genZ))), this.lr.generator);
+      this.ema.update();
+      lap('gWeights');
+    }
+    genZ.dispose();
+    return losses as StepLosses;
+  }
+
+  /** Gradient of `loss` for `params`, one Adam step, buffers committed; returns the loss. */
+  private async update(params: readonly { name: string; variable: tf.Variable }[], optimizer: Adam, loss: () => Scalar, lr?: number): Promise<number> {
+    const { value, grads } = tf.variableGrads(loss, params.map((p) => p.variable));
+    try {
+      const byName: Record<string, Tensor> = {};
+      for (const p of params) {
+        const g = grads[p.variable.name];
+        if (g) byName[p.name] = g;
+      }
+      optimizer.apply(byName, lr);
+      this.commitBuffers();
+      return (await value.data())[0]!;
+    } finally {
+      tf.dispose([value, ...Object.values(grads)]);
+    }
+  }
+
+  private commitBuffers(): void {
+    this.generator.net.commitBuffers();
+    this.discriminator.net.commitBuffers();
+  }
+
+  dispose(): void {
+    for (const o of Object.values(this.optimizers)) o?.dispose();
+    this.ema.dispose();
+  }
+}
+
+/** z ~ N(0, I) of shape [n, dim] from our seeded stream (reproducible and resumable). */
+export function normal(random: Random, n: number, dim: number): Tensor2D {
+  return tf.tensor2d(random.fillNormal(new Float32Array(n * dim)), [n, dim]);
+}
