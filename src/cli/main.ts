@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { deriveCommand } from './commands/derive.js';
 import { inspectCommand } from './commands/inspect.js';
 import { planCommand } from './commands/plan.js';
+import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
 import { USER_FACING } from './errors.js';
@@ -18,6 +19,7 @@ const COMMANDS: CommandFactory[] = [
   schemaCommand as CommandFactory,
   inspectCommand as CommandFactory,
   deriveCommand as CommandFactory,
+  runCommand as CommandFactory,
 ];
 
 /**

@@ -15,6 +15,8 @@ export const FILES = {
   alphaHistory: 'alpha-history.jsonl',
   events: 'events.jsonl',
   metrics: 'metrics.json',
+  /** The re-trained generator for evaluation: EMA weights and batch-norm statistics. */
+  generator: 'generator.bin',
 } as const;
 
 /** The genotype of this spec's completed derive stage, if it has run. */

@@ -14,7 +14,7 @@ export interface StageManifest {
   readonly inputs: readonly { readonly stage: StageName; readonly artifact: string; readonly fingerprint: string }[];
   readonly specFile: string;
   readonly seed: number;
-  readonly backend?: { readonly name: string; readonly threads: number; readonly summary: string };
+  readonly backend?: { readonly name: string; readonly threads: number | null; readonly summary: string };
   readonly machine: { readonly platform: string; readonly arch: string; readonly cpus: number; readonly cpuModel: string; readonly memoryGb: number; readonly node: string };
   readonly startedAt: string;
   readonly finishedAt?: string;

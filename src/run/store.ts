@@ -4,6 +4,7 @@ import { shortFingerprint } from '../compile/fingerprint.js';
 import type { StageState, StageStore } from '../compile/plan.js';
 import type { StageName } from '../compile/stages.js';
 import type { StageManifest } from './manifest.js';
+import { CHECKPOINT_FILE } from '../io/checkpoint.js';
 
 /**
  * Where stages keep their artifacts: `<outDir>/<experiment>/<stage>-<fingerprint>/`, each
@@ -19,7 +20,7 @@ export interface ArtifactStore extends StageStore {
 }
 
 export const MANIFEST = 'manifest.json';
-export const CHECKPOINT_DIR = 'checkpoint';
+export { CHECKPOINT_FILE } from '../io/checkpoint.js';
 
 export function openStore(outDir: string, experiment: string): ArtifactStore {
   const root = join(outDir, experiment);
@@ -38,7 +39,7 @@ export function openStore(outDir: string, experiment: string): ArtifactStore {
   const state = (stage: StageName, fingerprint: string): StageState => {
     const m = manifest(stage, fingerprint);
     if (m?.status === 'complete') return 'complete';
-    return existsSync(join(stageDir(stage, fingerprint), CHECKPOINT_DIR, 'state.json')) ? 'partial' : 'missing';
+    return existsSync(join(stageDir(stage, fingerprint), CHECKPOINT_FILE)) ? 'partial' : 'missing';
   };
   const history = (stage: StageName) => {
     if (!existsSync(root)) return [];

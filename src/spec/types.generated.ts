@@ -642,6 +642,9 @@ export interface Train {
   ema?: number;
   checkpointEvery?: number;
   samples?: Samples;
+  /**
+   * Iterations between recorded loss values.
+   */
   logEvery?: number;
   /**
    * Iterations between quick evaluations (domain metrics on `evalSamples` images).
@@ -709,6 +712,10 @@ export interface Evaluate {
    * Images in the final sample grid.
    */
   grid?: number;
+  /**
+   * Also score the same generator untrained (its initial weights), so the report shows what training bought.
+   */
+  compareUntrained?: boolean;
 }
 /**
  * The network whose features and class probabilities the metrics use.
@@ -1413,6 +1420,9 @@ export namespace Resolved {
     ema: number;
     checkpointEvery: number;
     samples: Samples;
+    /**
+     * Iterations between recorded loss values.
+     */
     logEvery: number;
     /**
      * Iterations between quick evaluations (domain metrics on `evalSamples` images).
@@ -1480,6 +1490,10 @@ export namespace Resolved {
      * Images in the final sample grid.
      */
     grid: number;
+    /**
+     * Also score the same generator untrained (its initial weights), so the report shows what training bought.
+     */
+    compareUntrained: boolean;
   }
   /**
    * The network whose features and class probabilities the metrics use.

@@ -1,0 +1,65 @@
+import { Command, Option } from '@commander-js/extra-typings';
+import { STAGE_NAMES, type StageName } from '../../compile/stages.js';
+import { BACKEND_REQUESTS } from '../../ml/backend/types.js';
+import { yellow, type Output } from '../output.js';
+import { progressReporter } from '../progress.js';
+import { collect, resolveForCommand } from '../specArgs.js';
+
+export function runCommand(output: Output, setExit: (code: number) => void) {
+  return new Command('run')
+    .description('run an experiment: search → derive → train → evaluate → report, skipping stages that are up to date and resuming interrupted ones')
+    .argument('<spec>', 'experiment spec file (YAML)')
+    .option('--set <key=value>', 'override a spec value (repeatable)', collect, [])
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend (overrides runtime.backend)').choices(BACKEND_REQUESTS))
+    .option('--threads <n>', 'wasm threads (overrides runtime.threads)')
+    .addOption(new Option('--force <stage>', 'rerun this stage (and those after it) even if up to date; repeatable').choices(STAGE_NAMES).argParser((v: string, prev: string[] = []) => [...prev, v]))
+    .addOption(new Option('--until <stage>', 'stop after this stage').choices(STAGE_NAMES))
+    .option('--quiet', 'print only the outcome of each stage')
+    .action(async (file, options) => {
+      const overrides = [...options.set];
+      if (options.backend) overrides.push(`runtime.backend=${options.backend}`);
+      if (options.threads) overrides.push(`runtime.threads=${options.threads}`);
+      const resolution = await resolveForCommand(file, { set: overrides }, output);
+      if (!resolution.spec || !resolution.space) return setExit(1);
+      const spec = resolution.spec;
+      const { compile } = await import('../../compile/graph.js');
+      const { fileHash } = await import('../../io/hash.js');
+      const { openStore } = await import('../../run/store.js');
+      const { executePlan } = await import('../../run/executor.js');
+      const { RUNNERS } = await import('../../run/stages/index.js');
+      const { selectBackend } = await import('../../ml/backend/select.js');
+      const report = progressReporter(output, { quiet: Boolean(options.quiet) });
+      const backend = await selectBackend(spec.runtime.backend, { threads: spec.runtime.threads });
+      report({ type: 'backend', summary: backend.summary });
+      const graph = compile(spec, resolution.space, { contentHash: fileHash });
+      const store = openStore(spec.runtime.outDir, spec.name);
+      const controller = new AbortController();
+      const onSignal = () => {
+        if (controller.signal.aborted) process.exit(130);
+        output.err(yellow(output, '\nstopping at the next step boundary (a checkpoint is written); Ctrl-C again to quit at once'));
+        controller.abort();
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      try {
+        const result = await executePlan({
+          spec,
+          space: resolution.space,
+          specFile: resolution.files[0] ?? file,
+          graph,
+          store,
+          runners: RUNNERS,
+          backend,
+          ...(options.force ? { force: options.force as StageName[] } : {}),
+          ...(options.until ? { until: options.until as StageName } : {}),
+          signal: controller.signal,
+          onEvent: report,
+        });
+        if (result.status === 'failed' && result.failed) throw result.failed.error;
+        setExit(result.status === 'interrupted' ? 130 : 0);
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    });
+}

@@ -1,0 +1,140 @@
+import { cpus, totalmem } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import lockfile from 'proper-lockfile';
+import type { StageGraph } from '../compile/graph.js';
+import { plan, type PlannedStage } from '../compile/plan.js';
+import type { StageName } from '../compile/stages.js';
+import type { BackendInfo } from '../ml/backend/types.js';
+import type { SpaceModel } from '../nas/space.js';
+import type { ResolvedSpec } from '../spec/types.js';
+import { LockError, StageInterrupted } from './errors.js';
+import { EventLog } from './eventLog.js';
+import type { RunEvent, StageEvent } from './events.js';
+import type { StageManifest } from './manifest.js';
+import { FILES } from './artifacts.js';
+import { MANIFEST, type ArtifactStore } from './store.js';
+import type { StageRunner } from './stages/context.js';
+
+export interface ExecuteOptions {
+  readonly spec: ResolvedSpec;
+  readonly space: SpaceModel;
+  readonly specFile: string;
+  readonly graph: StageGraph;
+  readonly store: ArtifactStore;
+  readonly runners: Readonly<Record<StageName, StageRunner>>;
+  readonly backend: BackendInfo;
+  readonly force?: readonly StageName[];
+  /** Stop after this stage (e.g. `search` only). */
+  readonly until?: StageName;
+  readonly signal: AbortSignal;
+  readonly onEvent: (event: RunEvent) => void;
+}
+
+export interface ExecuteResult {
+  readonly status: 'complete' | 'interrupted' | 'failed';
+  readonly planned: readonly PlannedStage[];
+  readonly failed?: { readonly stage: StageName; readonly error: unknown };
+}
+
+const machine = () => ({
+  platform: process.platform,
+  arch: process.arch,
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+  memoryGb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+  node: process.version,
+});
+
+/**
+ * Runs a plan: the only place that executes stages. Holds the experiment's lock, skips
+ * stages that are up to date, resumes interrupted ones, and keeps each stage's manifest
+ * honest: `running` while it works, `complete` only after every artifact is written (so a
+ * crash never leaves a directory that looks complete), `interrupted` or `failed` otherwise.
+ * A failed or interrupted stage stops the run; the stages before it keep their results.
+ */
+export async function executePlan(options: ExecuteOptions): Promise<ExecuteResult> {
+  const { store, graph, spec } = options;
+  mkdirSync(store.root, { recursive: true });
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(store.root, { lockfilePath: `${store.root}.lock`, stale: 30_000, update: 10_000 });
+  } catch {
+    throw new LockError(`another \`dsl run\` is writing ${store.root}`);
+  }
+  try {
+    const planned = plan(graph, store, options.force ? { force: options.force } : {});
+    const until = options.until ? graph.stages.findIndex((s) => s.name === options.until) : graph.stages.length - 1;
+    options.onEvent({ type: 'plan', stages: planned.map((p) => ({ stage: p.stage.name, action: p.action, reason: p.reason, fingerprint: p.stage.fingerprint })) });
+    const dirs: Partial<Record<StageName, string>> = {};
+    for (const [index, step] of planned.entries()) {
+      if (index > until) break;
+      const { stage } = step;
+      const dir = store.stageDir(stage.name, stage.fingerprint);
+      dirs[stage.name] = dir;
+      if (step.action === 'skip') {
+        options.onEvent({ type: 'cache-hit', stage: stage.name, dir });
+        continue;
+      }
+      if (step.action === 'run') rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      const previous = store.manifest(stage.name, stage.fingerprint);
+      const manifest = (status: StageManifest['status'], extra: Partial<StageManifest> = {}): StageManifest => ({
+        format: 'dsl-stage/1',
+        experiment: spec.name,
+        stage: stage.name,
+        fingerprint: stage.fingerprint,
+        status,
+        config: stage.config,
+        inputs: stage.dependsOn.map((d) => ({ stage: d, artifact: stage.inputs.find((i) => i.stage === d)?.artifact ?? 'all', fingerprint: graph.stages.find((s) => s.name === d)!.fingerprint })),
+        specFile: options.specFile,
+        seed: spec.runtime.seed,
+        backend: { name: options.backend.name, threads: options.backend.threads, summary: options.backend.summary },
+        machine: machine(),
+        startedAt: previous?.startedAt ?? new Date().toISOString(),
+        seconds: previous?.seconds ?? 0,
+        attempts: (previous?.attempts ?? 0) + 1,
+        ...extra,
+      });
+      const write = (m: StageManifest) => writeFileSync(join(dir, MANIFEST), `${JSON.stringify(m, null, 2)}\n`);
+      write(manifest('running'));
+      const log = new EventLog(join(dir, FILES.events));
+      const emit = (event: StageEvent) => {
+        log.append({ ...event, time: new Date().toISOString() });
+        options.onEvent(event);
+      };
+      const started = performance.now();
+      const seconds = () => (previous?.seconds ?? 0) + (performance.now() - started) / 1000;
+      try {
+        const summary = await options.runners[stage.name]({
+          spec,
+          space: options.space,
+          graph,
+          stage,
+          dir,
+          inputs: { ...dirs },
+          resume: step.action === 'resume',
+          signal: options.signal,
+          backend: options.backend,
+          cacheDir: join(spec.runtime.outDir, '.cache'),
+          log,
+          emit,
+        });
+        emit({ type: 'end', stage: stage.name, seconds: seconds() });
+        write(manifest('complete', { finishedAt: new Date().toISOString(), seconds: seconds(), summary }));
+      } catch (error) {
+        if (error instanceof StageInterrupted) {
+          write(manifest('interrupted', { seconds: seconds() }));
+          options.onEvent({ type: 'interrupted', stage: stage.name, iteration: error.iteration });
+          return { status: 'interrupted', planned };
+        }
+        write(manifest('failed', { seconds: seconds(), error: error instanceof Error ? error.message : String(error) }));
+        options.onEvent({ type: 'stage-failed', stage: stage.name, message: error instanceof Error ? error.message : String(error) });
+        return { status: 'failed', planned, failed: { stage: stage.name, error } };
+      }
+    }
+    return { status: 'complete', planned };
+  } finally {
+    await release();
+  }
+}
