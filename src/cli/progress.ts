@@ -15,6 +15,7 @@ export function progressReporter(output: Output, options: { quiet?: boolean } = 
   let bar: cliProgress.SingleBar | undefined;
   let lastLine = 0;
   let lastFraction = -1;
+  let lastTask = '';
   const stopBar = () => {
     bar?.stop();
     bar = undefined;
@@ -66,9 +67,17 @@ export function progressReporter(output: Output, options: { quiet?: boolean } = 
         }
         break;
       }
-      case 'progress':
-        if (!options.quiet && !live) output.err(`  ${event.stage}: ${event.task} ${event.done}/${event.total}`);
+      case 'progress': {
+        // One line when a task starts and one per quarter of it, not one per batch.
+        if (options.quiet) break;
+        const quarter = event.total > 0 ? Math.floor((4 * event.done) / event.total) : 0;
+        if (event.task !== lastTask || quarter > lastFraction) {
+          lastFraction = quarter;
+          lastTask = event.task;
+          output.err(`  ${event.stage}: ${event.task}${event.total > 1 ? ` ${event.done}/${event.total}` : ''}`);
+        }
         break;
+      }
       case 'metric':
         if (!options.quiet) output.err(`  ${event.stage}: ${event.name} = ${event.value.toPrecision(5)}${event.std !== undefined ? ` ± ${event.std.toPrecision(3)}` : ''}`);
         break;

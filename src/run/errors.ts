@@ -19,5 +19,5 @@ export class StageInterrupted extends Error {
 /** Another process holds the lock of this experiment's run directory. */
 export class LockError extends Error {
   override readonly name = 'LockError';
-  readonly hint = 'wait for the other `dsl run` of this experiment to finish, or stop it';
+  readonly hint = 'wait for the other `dsl run` or `dsl watch` of this experiment to finish, or stop it';
 }

@@ -1,14 +1,14 @@
 import { cpus, totalmem } from 'node:os';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import lockfile from 'proper-lockfile';
 import type { StageGraph } from '../compile/graph.js';
 import { plan, type PlannedStage } from '../compile/plan.js';
 import type { StageName } from '../compile/stages.js';
 import type { BackendInfo } from '../ml/backend/types.js';
 import type { SpaceModel } from '../nas/space.js';
 import type { ResolvedSpec } from '../spec/types.js';
-import { LockError, StageInterrupted } from './errors.js';
+import { StageInterrupted } from './errors.js';
+import { acquireLock } from './lock.js';
 import { EventLog } from './eventLog.js';
 import type { RunEvent, StageEvent } from './events.js';
 import type { StageManifest } from './manifest.js';
@@ -56,12 +56,7 @@ const machine = () => ({
 export async function executePlan(options: ExecuteOptions): Promise<ExecuteResult> {
   const { store, graph, spec } = options;
   mkdirSync(store.root, { recursive: true });
-  let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(store.root, { lockfilePath: `${store.root}.lock`, stale: 30_000, update: 10_000 });
-  } catch {
-    throw new LockError(`another \`dsl run\` is writing ${store.root}`);
-  }
+  const release = acquireLock(`${store.root}.lock`);
   try {
     const planned = plan(graph, store, options.force ? { force: options.force } : {});
     const until = options.until ? graph.stages.findIndex((s) => s.name === options.until) : graph.stages.length - 1;
@@ -135,6 +130,6 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
     }
     return { status: 'complete', planned };
   } finally {
-    await release();
+    release();
   }
 }

@@ -67,10 +67,9 @@ export const runEvaluate: StageRunner = async (ctx) => {
       if (e.compareUntrained) untrainedScores = await score(trained, 'untrained');
       trained.params.write(saved.tensors);
       const scores = await score(trained, 'trained');
-      for (const [name, value] of Object.entries(scores)) {
-        if (typeof value === 'number') ctx.emit({ type: 'metric', stage, name, value });
-        else if (value && typeof value === 'object' && 'mean' in value) ctx.emit({ type: 'metric', stage, name, value: value.mean, std: value.std });
-      }
+      if (scores.is) ctx.emit({ type: 'metric', stage, name: 'IS', value: scores.is.mean, std: scores.is.std });
+      if (scores.fid !== undefined) ctx.emit({ type: 'metric', stage, name: 'FID', value: scores.fid });
+      if (scores.kid) ctx.emit({ type: 'metric', stage, name: 'KID', value: scores.kid.mean, std: scores.kid.std });
       const grid = 'samples/evaluate.png';
       const gridZ = normal(random.fork('grid'), e.grid, trained.model.latentDim);
       const images = tf.tidy(() => trained.forward(gridZ, EVAL));
