@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { hasStackTrace, runDsl } from '../helpers/cli.js';
 import { setArgs, TINY } from '../helpers/tiny.js';
 
-const stageDirs = (root: string) => readdirSync(join(root, 'mnist')).filter((d) => /^(search|derive|train|evaluate|report)-/.test(d)).sort();
+const stageDirs = (root: string) => readdirSync(join(root, 'mnist')).filter((d) => /^(search|derive|train|evaluate|report)-[0-9a-f]{10}$/.test(d)).sort();
 const events = (root: string, prefix: string) =>
   stageDirs(root)
     .filter((d) => d.startsWith(prefix))
