@@ -1,0 +1,60 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Random } from '../../src/util/random.js';
+import { hasStackTrace, runDsl } from '../helpers/cli.js';
+import { setArgs } from '../helpers/tiny.js';
+
+/** A small CIFAR-10 binary distribution: data_batch_1..5.bin and test_batch.bin, 1 + 3072 bytes per record. */
+function fakeCifar10(dir: string, perFile: number): void {
+  const random = new Random('cifar');
+  for (const name of ['data_batch_1', 'data_batch_2', 'data_batch_3', 'data_batch_4', 'data_batch_5', 'test_batch']) {
+    const bytes = new Uint8Array(perFile * 3073);
+    for (let r = 0; r < perFile; r++) {
+      bytes[r * 3073] = random.int(10);
+      for (let i = 1; i < 3073; i++) bytes[r * 3073 + i] = random.int(256);
+    }
+    writeFileSync(join(dir, `${name}.bin`), bytes);
+  }
+}
+
+describe('experiments/cifar10.yaml', () => {
+  it('runs its first search iterations on CPU when pointed at CIFAR-10 data', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'dsl-cifar-'));
+    fakeCifar10(data, 12);
+    const out = mkdtempSync(join(tmpdir(), 'dsl-cifar-runs-'));
+    const result = await runDsl(
+      [
+        'run',
+        'experiments/cifar10.yaml',
+        '--until',
+        'search',
+        ...setArgs([
+          `data.root=${data}`,
+          `runtime.outDir=${out}`,
+          'searchSpace.generator.channels=4',
+          'searchSpace.discriminator.channels=4',
+          'search.schedule={ iterations: 2 }',
+          'search.batch.discriminator=8',
+          'search.batch.generator=8',
+          'search.nCritic=1',
+        ]),
+      ],
+      { timeoutMs: 600_000 },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(hasStackTrace(result.stderr)).toBe(false);
+    expect(result.stderr).toMatch(/search 2\/2 \(100%\)/);
+    expect(result.stderr).toMatch(/✓ search\s+done/);
+  }, 600_000);
+
+  it('says where CIFAR-10 must go when it is missing', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'dsl-nocifar-'));
+    const result = await runDsl(['run', 'experiments/cifar10.yaml', '--until', 'search', ...setArgs([`data.root=${empty}`, `runtime.outDir=${empty}/runs`])]);
+    expect(result.code).toBe(1);
+    expect(hasStackTrace(result.stderr)).toBe(false);
+    expect(result.stderr).toMatch(/data_batch_1\.bin/);
+    expect(result.stderr).toMatch(/cifar-10-binary\.tar\.gz/);
+  }, 120_000);
+});
