@@ -31,7 +31,7 @@ export function writeGenotypeFile(path: string, space: SpaceModel, genotype: Gen
     if (!matrix) throw new Error(`the genotype has no ${network} to write to ${path}`);
     writeFileSync(path, referenceNpy(matrix));
   } else if (ext === '.yaml' || ext === '.yml') {
-    writeFileSync(path, `# yaml-language-server: $schema=https://dsl.dev/schema/genotype.schema.json\n${stringify(genotype, { collectionStyle: 'block' })}`);
+    writeFileSync(path, `# A dsl genotype: per network, one entry per cell (edge name -> operation). Schema: \`dsl schema --genotype\`.\n${stringify(genotype)}`);
   } else {
     writeFileSync(path, `${JSON.stringify(genotype, null, 2)}\n`);
   }
