@@ -25,4 +25,8 @@ export const USER_FACING = new Set([
   'TemplateError',
   'LockError',
   'MetricsError',
+  'FeatureModelError',
+  'FidInputError',
+  'ComplexSquareRootError',
+  'StageInterrupted',
 ]);

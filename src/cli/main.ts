@@ -1,6 +1,8 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { createRequire } from 'node:module';
+import { dataCommand } from './commands/data.js';
 import { deriveCommand } from './commands/derive.js';
+import { fidCommand } from './commands/fid.js';
 import { inspectCommand } from './commands/inspect.js';
 import { planCommand } from './commands/plan.js';
 import { runCommand } from './commands/run.js';
@@ -20,6 +22,8 @@ const COMMANDS: CommandFactory[] = [
   inspectCommand as CommandFactory,
   deriveCommand as CommandFactory,
   runCommand as CommandFactory,
+  dataCommand as CommandFactory,
+  fidCommand as CommandFactory,
 ];
 
 /**
