@@ -21,7 +21,8 @@ export class ParamStore {
 
   add(name: string, kind: ParamKind, values: Float32Array, shape: readonly number[]): Variable {
     if (this.params.has(name)) throw new Error(`duplicate parameter ${name}`);
-    const variable = tf.variable(tf.tensor(values, [...shape], 'float32'), kind !== 'buffer');
+    // A variable shares the initial tensor's data; the tensor itself is then released.
+    const variable = tf.tidy(() => tf.variable(tf.tensor(values, [...shape], 'float32'), kind !== 'buffer'));
     this.params.set(name, { name, kind, variable });
     return variable;
   }

@@ -13,7 +13,7 @@ export class Ema {
     private readonly params: readonly Param[],
     private readonly decay: number,
   ) {
-    for (const p of params) this.averages.set(p.name, tf.variable(tf.clone(p.variable), false));
+    for (const p of params) this.averages.set(p.name, tf.tidy(() => tf.variable(tf.clone(p.variable), false)));
   }
 
   update(): void {
