@@ -10,6 +10,7 @@
  * Pixels become float32 exactly as torchvision's ToTensor() then
  * Normalize(0.5, 0.5) compute them: (x/255 - 0.5)/0.5 in float32, in [-1, 1].
  */
+import { Random } from '../util/random.js';
 import type { ImageDataset } from './types.js';
 
 export interface SamplerState {
@@ -112,36 +113,9 @@ export class BatchSampler {
     if (this.order && this.orderEpoch === this.epoch) return this.order;
     const n = this.dataset.size;
     const order = Uint32Array.from({ length: n }, (_, i) => i);
-    if (this.shuffle) {
-      const random = mulberry32(mix32(this.seed ^ mix32(this.epoch + 0x9e3779b9)));
-      for (let i = n - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        const t = order[i]!;
-        order[i] = order[j]!;
-        order[j] = t;
-      }
-    }
+    if (this.shuffle) new Random(this.seed).fork(`epoch ${this.epoch}`).shuffle(order);
     this.order = order;
     this.orderEpoch = this.epoch;
     return order;
   }
-}
-
-/** splitmix32's finaliser: spreads (seed, epoch) into unrelated generator seeds. */
-function mix32(value: number): number {
-  let t = value | 0;
-  t = Math.imul(t ^ (t >>> 16), 0x21f0aaad);
-  t = Math.imul(t ^ (t >>> 15), 0x735a2d97);
-  return (t ^ (t >>> 15)) >>> 0;
-}
-
-/** A tiny seeded generator, local until the shared random module is wired in. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
