@@ -1,0 +1,3 @@
+export { buildReportModel, type BuildOptions } from './build.js';
+export type * from './input.js';
+export type * from './types.js';
