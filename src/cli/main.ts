@@ -5,9 +5,11 @@ import { deriveCommand } from './commands/derive.js';
 import { fidCommand } from './commands/fid.js';
 import { inspectCommand } from './commands/inspect.js';
 import { planCommand } from './commands/plan.js';
+import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
+import { watchCommand } from './commands/watch.js';
 import { USER_FACING } from './errors.js';
 import { processOutput, red, type Output } from './output.js';
 
@@ -22,6 +24,8 @@ const COMMANDS: CommandFactory[] = [
   inspectCommand as CommandFactory,
   deriveCommand as CommandFactory,
   runCommand as CommandFactory,
+  reportCommand as CommandFactory,
+  watchCommand as CommandFactory,
   dataCommand as CommandFactory,
   fidCommand as CommandFactory,
 ];

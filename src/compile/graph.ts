@@ -24,8 +24,10 @@ export interface StageGraph {
 }
 
 export interface CompileContext {
-  /** Content hash of a file the spec reads (genotype, template): edits to it change fingerprints. */
+  /** Content hash of a file the spec reads (a genotype): edits to it change fingerprints. */
   readonly contentHash: (path: string) => string;
+  /** Content hash of a report template and the partials it can include. */
+  readonly templateHash: (template: string) => string;
 }
 
 /** Labels are for people; they never change what is computed. */
@@ -84,7 +86,7 @@ export function compile(spec: ResolvedSpec, space: SpaceModel, context: CompileC
   ];
   make(
     'report',
-    { report: spec.report, template: context.contentHash(templateFile(spec.report.template)) },
+    { report: spec.report, template: context.templateHash(templateFile(spec.report.template)) },
     stages.map((s) => s.name),
     reportInputs,
   );

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compile } from '../compile/graph.js';
-import { fileHash } from '../io/hash.js';
+import { fileContext } from '../io/hash.js';
 import type { Genotype } from '../nas/genotype.js';
 import { buildSpace } from '../nas/space.js';
 import type { ResolvedSpec } from '../spec/types.js';
@@ -21,7 +21,7 @@ export const FILES = {
 
 /** The genotype of this spec's completed derive stage, if it has run. */
 export function storedGenotype(spec: ResolvedSpec): { genotype: Genotype; file: string } | undefined {
-  const graph = compile(spec, buildSpace(spec), { contentHash: fileHash });
+  const graph = compile(spec, buildSpace(spec), fileContext);
   const derive = graph.stages.find((s) => s.name === 'derive');
   if (!derive) return undefined;
   const store = openStore(spec.runtime.outDir, spec.name);

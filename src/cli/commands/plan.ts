@@ -15,7 +15,7 @@ export function planCommand(output: Output, setExit: (code: number) => void) {
     .addOption(new Option('--force <stage>', 'plan as if this stage (and those after it) were forced').choices(STAGE_NAMES))
     .action(async (file, options) => {
       const { compile, plan, shortFingerprint, toMermaid } = await import('../../compile/index.js');
-      const { fileHash } = await import('../../io/hash.js');
+      const { fileContext } = await import('../../io/hash.js');
       const { openStore } = await import('../../run/store.js');
       const resolution = await resolveForCommand(file, options, output);
       if (!resolution.spec || !resolution.space) return setExit(1);
@@ -24,7 +24,7 @@ export function planCommand(output: Output, setExit: (code: number) => void) {
         output.out(JSON.stringify(spec, null, 2));
         return setExit(0);
       }
-      const graph = compile(spec, resolution.space, { contentHash: fileHash });
+      const graph = compile(spec, resolution.space, fileContext);
       const store = openStore(spec.runtime.outDir, spec.name);
       const planned = plan(graph, store, options.force ? { force: [options.force as StageName] } : {});
       if (options.json) {

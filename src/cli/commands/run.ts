@@ -1,4 +1,6 @@
 import { Command, Option } from '@commander-js/extra-typings';
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { STAGE_NAMES, type StageName } from '../../compile/stages.js';
 import { BACKEND_REQUESTS } from '../../ml/backend/types.js';
 import { yellow, type Output } from '../output.js';
@@ -23,7 +25,7 @@ export function runCommand(output: Output, setExit: (code: number) => void) {
       if (!resolution.spec || !resolution.space) return setExit(1);
       const spec = resolution.spec;
       const { compile } = await import('../../compile/graph.js');
-      const { fileHash } = await import('../../io/hash.js');
+      const { fileContext } = await import('../../io/hash.js');
       const { openStore } = await import('../../run/store.js');
       const { executePlan } = await import('../../run/executor.js');
       const { RUNNERS } = await import('../../run/stages/index.js');
@@ -31,7 +33,7 @@ export function runCommand(output: Output, setExit: (code: number) => void) {
       const report = progressReporter(output, { quiet: Boolean(options.quiet) });
       const backend = await selectBackend(spec.runtime.backend, { threads: spec.runtime.threads });
       report({ type: 'backend', summary: backend.summary });
-      const graph = compile(spec, resolution.space, { contentHash: fileHash });
+      const graph = compile(spec, resolution.space, fileContext);
       const store = openStore(spec.runtime.outDir, spec.name);
       const controller = new AbortController();
       const onSignal = () => {
@@ -56,6 +58,8 @@ export function runCommand(output: Output, setExit: (code: number) => void) {
           onEvent: report,
         });
         if (result.status === 'failed' && result.failed) throw result.failed.error;
+        const reportFile = join(store.root, spec.report.output);
+        if (result.status === 'complete' && existsSync(reportFile)) report({ type: 'report', file: relative(process.cwd(), reportFile) || reportFile });
         setExit(result.status === 'interrupted' ? 130 : 0);
       } finally {
         process.off('SIGINT', onSignal);

@@ -125,6 +125,9 @@ export async function runAdversarialLoop(setup: LoopSetup): Promise<{ clock: Loo
   let last: StepLosses | undefined;
   try {
     for (let iteration = state.iteration; iteration < clock.totalIterations; iteration++) {
+      // Kernels run synchronously and their reads resolve at once: without this the event loop
+      // would never turn during a stage, and Ctrl-C or a watch-mode edit would wait for its end.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       if (ctx.signal.aborted) {
         await checkpoint(iteration);
         throw new StageInterrupted(iteration);

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../../src/compile/graph.js';
 import { loadDataset } from '../../../src/data/load.js';
 import { readCheckpoint } from '../../../src/io/checkpoint.js';
-import { fileHash } from '../../../src/io/hash.js';
+import { fileContext } from '../../../src/io/hash.js';
 import { AutoganDiscriminator } from '../../../src/ml/nets/autoganDiscriminator.js';
 import { EVAL } from '../../../src/ml/nets/context.js';
 import { Generator } from '../../../src/ml/nets/generator.js';
@@ -45,8 +45,8 @@ async function setup(abortAfter?: number) {
   const ctx: StageContext = {
     spec,
     space,
-    graph: compile(spec, space, { contentHash: fileHash }),
-    stage: compile(spec, space, { contentHash: fileHash }).stages.find((s) => s.name === 'train')!,
+    graph: compile(spec, space, fileContext),
+    stage: compile(spec, space, fileContext).stages.find((s) => s.name === 'train')!,
     dir,
     inputs: {},
     resume: false,

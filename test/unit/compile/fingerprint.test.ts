@@ -1,14 +1,14 @@
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile, plan, type StageGraph, type StageName, type StageStore } from '../../../src/compile/index.js';
-import { fileHash } from '../../../src/io/hash.js';
+import { fileContext } from '../../../src/io/hash.js';
 import { experiment, resolveValid } from '../../helpers/specs.js';
 
 const graphOf = (file: string, overrides: string[] = []): StageGraph => {
   const { spec, space } = resolveValid(file, overrides);
-  return compile(spec, space, { contentHash: fileHash });
+  return compile(spec, space, fileContext);
 };
 const fingerprints = (g: StageGraph) => Object.fromEntries(g.stages.map((s) => [s.name, s.fingerprint]));
 const changed = (a: StageGraph, b: StageGraph) => {
@@ -40,6 +40,20 @@ describe('compile', () => {
     const b = graphOf(mnist, [`report.template=${template}`]);
     expect(changed(a, b)).toEqual(['report']);
     expect(changed(graphOf(mnist), a)).toEqual(['report']);
+  });
+
+  it('editing a partial the template can include changes only the report fingerprint', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dsl-partials-'));
+    mkdirSync(join(dir, 'partials'));
+    const template = join(dir, 'mine.md.njk');
+    writeFileSync(template, "{% include 'partials/part.njk' %}\n");
+    writeFileSync(join(dir, 'partials', 'part.njk'), 'one\n');
+    writeFileSync(join(dir, 'notes.txt'), 'not a template\n');
+    const a = graphOf(mnist, [`report.template=${template}`]);
+    writeFileSync(join(dir, 'notes.txt'), 'other files beside it do not matter\n');
+    expect(changed(a, graphOf(mnist, [`report.template=${template}`]))).toEqual([]);
+    writeFileSync(join(dir, 'partials', 'part.njk'), 'two\n');
+    expect(changed(a, graphOf(mnist, [`report.template=${template}`]))).toEqual(['report']);
   });
 
   it('changing an operation set changes search and everything after it', () => {
