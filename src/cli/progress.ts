@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { RunEvent } from '../run/events.js';
-import { duration } from './format.js';
+import { duration } from '../util/format.js';
 import { dim, green, red, yellow, type Output } from './output.js';
 
 const fmt = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(3));

@@ -2,7 +2,7 @@ import nunjucks from 'nunjucks';
 import { relative } from 'node:path';
 import { builtinTemplatesDir, templateFile } from '../spec/assets.js';
 import { TemplateError } from './errors.js';
-import { cell, duration, fixed, si, spread, thousands } from './model/format.js';
+import { cell, duration, fixed, si, spread, thousands } from '../util/format.js';
 import { TemplateLoader } from './templateLoader.js';
 
 export interface RenderedTemplate {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { NetworkCost } from '../../nas/count.js';
 import type { Genotype } from '../../nas/genotype.js';
 import { bold, dim, table, type Output } from '../output.js';
-import { si, thousands } from '../format.js';
+import { si, thousands } from '../../util/format.js';
 import { collect, resolveForCommand } from '../specArgs.js';
 
 export function inspectCommand(output: Output, setExit: (code: number) => void) {

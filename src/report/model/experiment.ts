@@ -3,7 +3,7 @@ import { shortFingerprint } from '../../compile/fingerprint.js';
 import { toMermaid } from '../../compile/mermaid.js';
 import type { Action } from '../../compile/plan.js';
 import type { StageName } from '../../compile/stages.js';
-import { duration } from './format.js';
+import { duration } from '../../util/format.js';
 import type { ReportInput, StageRecord } from './input.js';
 import type { ExperimentModel, PipelineModel, StageRow, StageState } from './types.js';
 

@@ -1,4 +1,4 @@
-import { fixed, spread, thousands } from './format.js';
+import { fixed, spread, thousands } from '../../util/format.js';
 import type { MetricsRecord, ScoresRecord, Spread } from './input.js';
 import type { EvaluationModel, MetricCell, MetricRow } from './types.js';
 

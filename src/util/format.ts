@@ -1,6 +1,6 @@
 /**
- * Number formatting for reports. The template gets the same functions as filters, so a
- * custom template formats numbers the way the built-in one does.
+ * Number formatting for people: the CLI, the report model and (as filters) report templates
+ * use these, so a custom template formats numbers the way the built-in one does.
  */
 
 /** 29265443 → "29,265,443". */
