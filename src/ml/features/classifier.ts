@@ -28,6 +28,13 @@ export interface ClassifierInfo {
   readonly heldOut: string;
   readonly epochs: number;
   readonly seed: number;
+  /**
+   * Features are divided by this: the root mean square of the raw features on the held-out
+   * images, so that they have unit scale. FID grows with the square and KID's cubic kernel
+   * with the cube of the feature scale; unit-scale features keep both in familiar ranges
+   * (raw ReLU features gave KIDs in the thousands). Absent in older files: 1.
+   */
+  readonly featureScale?: number;
 }
 
 const DATASET_TITLES: Record<string, string> = { mnist: 'MNIST', cifar10: 'CIFAR-10', stl10: 'STL-10' };
@@ -55,7 +62,11 @@ export class ClassifierExtractor implements FeatureExtractor {
   }
 
   extract(images: Tensor4D): { features: Tensor2D; logits: Tensor2D } {
-    return tf.tidy(() => this.net.forward(images));
+    const scale = this.info.featureScale ?? 1;
+    return tf.tidy(() => {
+      const { features, logits } = this.net.forward(images);
+      return { features: scale === 1 ? features : (tf.div(features, scale) as Tensor2D), logits };
+    });
   }
 
   /** Writes `dir/checkpoint.bin` (atomically). */
@@ -114,7 +125,7 @@ function checkpointDir(path: string): string {
 }
 
 function weightsHash(net: ClassifierNet, info: ClassifierInfo): string {
-  const hash = createHash('sha256').update(JSON.stringify(info.shape));
+  const hash = createHash('sha256').update(JSON.stringify({ shape: info.shape, scale: info.featureScale ?? 1 }));
   for (const p of net.params.list()) {
     const data = p.variable.dataSync() as Float32Array;
     hash.update(p.name).update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));

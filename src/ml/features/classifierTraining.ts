@@ -60,6 +60,7 @@ export async function trainClassifier(
       }
     }
     const accuracy = await classifierAccuracy(net, split.heldOut, batch);
+    const featureScale = await featureRms(net, split.heldOut);
     const info: ClassifierInfo = {
       format: 'dsl-classifier',
       version: 1,
@@ -71,6 +72,7 @@ export async function trainClassifier(
         : `${split.heldOut.size} held-out images (the last ${100 * HELD_OUT_FRACTION}%)`,
       epochs,
       seed,
+      featureScale,
     };
     return { extractor: new ClassifierExtractor(net, info), accuracy };
   } catch (error) {
@@ -97,6 +99,24 @@ function trainingStep(net: ClassifierNet, adam: Adam, images: Float32Array, labe
   } finally {
     tf.dispose([x, y]);
   }
+}
+
+/** Root mean square of the raw penultimate features over `dataset` (1 if they are all zero). */
+async function featureRms(net: ClassifierNet, dataset: ImageDataset, batch = 256): Promise<number> {
+  const sampler = new BatchSampler(dataset, batch, { shuffle: false });
+  const { height, width, channels } = net.shape;
+  let sum = 0;
+  let count = 0;
+  for (let done = 0; done < dataset.size; ) {
+    const b = sampler.next();
+    const squares = tf.tidy(() => tf.sum(tf.square(net.forward(tf.tensor4d(b.images, [b.count, height, width, channels])).features)));
+    sum += (await squares.data())[0]!;
+    squares.dispose();
+    count += b.count * net.shape.featureDim;
+    done += b.count;
+  }
+  const rms = Math.sqrt(sum / count);
+  return rms > 0 && Number.isFinite(rms) ? rms : 1;
 }
 
 async function lossValue(loss: Scalar): Promise<number> {
