@@ -10,6 +10,7 @@ import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
 import { watchCommand } from './commands/watch.js';
+import { runCleanup } from './cleanup.js';
 import { USER_FACING } from './errors.js';
 import { processOutput, red, type Output } from './output.js';
 
@@ -52,6 +53,8 @@ export async function main(argv: readonly string[], output: Output = processOutp
     return exitCode;
   } catch (error) {
     return handleError(error, output);
+  } finally {
+    await runCleanup();
   }
 }
 

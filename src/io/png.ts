@@ -7,7 +7,6 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PNG } from 'pngjs';
-import type { Tensor4D } from '../ml/tf.js';
 
 /** 8-bit pixels, row-major, channels interleaved. */
 export interface RawImage {
@@ -82,22 +81,15 @@ export function imageGrid(images: Float32Array, options: GridOptions & { height:
 }
 
 /** Writes a grid of images (NHWC in [-1, 1]) as a PNG; the file appears complete or not at all. */
-export function writeImageGrid(file: string, images: Float32Array | Tensor4D, options: GridOptions = {}): void {
-  let data: Float32Array;
-  let shape: { height: number; width: number; channels: 1 | 3 };
-  if (images instanceof Float32Array) {
-    const height = options.height ?? options.size;
-    const width = options.width ?? options.size;
-    if (height === undefined || width === undefined) throw new RangeError('writeImageGrid: give `size` (or height and width) for a flat array');
-    shape = { height, width, channels: options.channels ?? 3 };
-    data = images;
-  } else {
-    const [, height, width, channels] = images.shape;
-    if (channels !== 1 && channels !== 3) throw new RangeError(`writeImageGrid: images have ${channels} channels, expected 1 or 3`);
-    shape = { height, width, channels };
-    data = images.dataSync() as Float32Array;
-  }
-  writeAtomic(file, encodePng(imageGrid(data, { ...options, ...shape })));
+/**
+ * Writes a grid of images given as a flat NHWC array (read tensors with `await t.data()`
+ * first: a synchronous read is impossible on WebGPU in Node).
+ */
+export function writeImageGrid(file: string, images: Float32Array, options: GridOptions = {}): void {
+  const height = options.height ?? options.size;
+  const width = options.width ?? options.size;
+  if (height === undefined || width === undefined) throw new RangeError('writeImageGrid: give `size` (or height and width)');
+  writeAtomic(file, encodePng(imageGrid(images, { ...options, height, width, channels: options.channels ?? 3 })));
 }
 
 function writeAtomic(file: string, bytes: Uint8Array): void {

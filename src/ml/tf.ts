@@ -16,6 +16,7 @@ export { tf };
 export type {
   DataType,
   GradConfig,
+  GradSaveFunc,
   KernelBackend,
   KernelConfig,
   KernelFunc,

@@ -761,7 +761,7 @@ export interface Report {
  */
 export interface Runtime {
   /**
-   * TensorFlow.js backend. auto: tensorflow-gpu, then tensorflow, then a hardware webgpu adapter, then wasm, then cpu.
+   * TensorFlow.js backend. auto: tensorflow-gpu (native, CUDA), then webgpu on a hardware adapter (never a software one), then tensorflow (native CPU), wasm (all cores), cpu.
    */
   backend?: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
   /**
@@ -1539,7 +1539,7 @@ export namespace Resolved {
    */
     export interface Runtime {
     /**
-     * TensorFlow.js backend. auto: tensorflow-gpu, then tensorflow, then a hardware webgpu adapter, then wasm, then cpu.
+     * TensorFlow.js backend. auto: tensorflow-gpu (native, CUDA), then webgpu on a hardware adapter (never a software one), then tensorflow (native CPU), wasm (all cores), cpu.
      */
     backend: 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
     /**

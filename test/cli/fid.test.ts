@@ -41,7 +41,7 @@ beforeAll(async () => {
   }
   // A saved classifier (untrained weights are enough to check the plumbing) and a tiny layers "Inception".
   const net = new ClassifierNet(classifierShape(28, 28, 1, 10), new Random(1));
-  const classifier = new ClassifierExtractor(net, { format: 'dsl-classifier', version: 1, shape: net.shape, dataset: 'mnist', accuracy: 0.1, heldOut: 'none', epochs: 0, seed: 1 });
+  const classifier = new ClassifierExtractor(net, { format: 'dsl-classifier', version: 1, shape: net.shape, dataset: 'mnist', accuracy: 0.1, heldOut: 'none', epochs: 0, seed: 1 }, await net.params.read());
   await classifier.save(at('classifier'));
   classifier.dispose();
   const input = tf.input({ shape: [299, 299, 3] });

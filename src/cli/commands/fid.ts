@@ -1,3 +1,4 @@
+import { atCommandEnd } from '../cleanup.js';
 import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import type { FeatureExtractor } from '../../ml/features/types.js';
 import { UserError } from '../errors.js';
@@ -75,7 +76,8 @@ async function loadExtractor(
       exitCode: 2,
     });
   }
-  const { selectBackend } = await import('../../ml/backend/index.js');
+  const { releaseBackend, selectBackend } = await import('../../ml/backend/index.js');
+  atCommandEnd(releaseBackend);
   const backend = await selectBackend(options.backend);
   output.err(dim(output, backend.summary));
   if (kind === 'classifier') {

@@ -1,3 +1,4 @@
+import { atCommandEnd } from '../cleanup.js';
 import { Command, Option } from '@commander-js/extra-typings';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -29,7 +30,8 @@ export function runCommand(output: Output, setExit: (code: number) => void) {
       const { openStore } = await import('../../run/store.js');
       const { executePlan } = await import('../../run/executor.js');
       const { RUNNERS } = await import('../../run/stages/index.js');
-      const { selectBackend } = await import('../../ml/backend/select.js');
+      const { releaseBackend, selectBackend } = await import('../../ml/backend/select.js');
+      atCommandEnd(releaseBackend);
       const report = progressReporter(output, { quiet: Boolean(options.quiet) });
       const backend = await selectBackend(spec.runtime.backend, { threads: spec.runtime.threads });
       report({ type: 'backend', summary: backend.summary });

@@ -1,3 +1,4 @@
+import { atCommandEnd } from '../cleanup.js';
 import { Command, Option } from '@commander-js/extra-typings';
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -24,7 +25,8 @@ export function watchCommand(output: Output, setExit: (code: number) => void) {
       if (options.threads) overrides.push(`runtime.threads=${options.threads}`);
       const { startWatch } = await import('../../watch/driver.js');
       const { RUNNERS } = await import('../../run/stages/index.js');
-      const { selectBackend } = await import('../../ml/backend/select.js');
+      const { releaseBackend, selectBackend } = await import('../../ml/backend/select.js');
+      atCommandEnd(releaseBackend);
       const { formatProblems, summarize } = await import('../../spec/format.js');
       const progress = progressReporter(output, { quiet: Boolean(options.quiet) });
       const shown = (path: string) => relative(process.cwd(), path) || path;

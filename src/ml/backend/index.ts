@@ -1,4 +1,4 @@
-export { selectBackend } from './select.js';
+export { releaseBackend, selectBackend } from './select.js';
 export {
   AUTO_ORDER,
   BACKEND_REQUESTS,
@@ -10,3 +10,15 @@ export {
   type SkippedBackend,
 } from './types.js';
 export { registerTrainingKernels, replacedKernel, trainingKernelNames, type PatchedBackend } from './kernels/register.js';
+export {
+  checkWebgpuDevice,
+  probeWebgpu,
+  softwareReason,
+  WEBGPU_ENV,
+  WebgpuDeviceError,
+  webgpuConfig,
+  webgpuDeviceErrors,
+  type WebgpuAdapter,
+  type WebgpuConfig,
+  type WebgpuProbe,
+} from './webgpu.js';

@@ -5,12 +5,21 @@ export type BackendRequest = (typeof BACKEND_REQUESTS)[number];
 /** A concrete backend (every request except 'auto'). */
 export type BackendName = Exclude<BackendRequest, 'auto'>;
 
-/** The order `auto` tries. webgpu is not tried until it is implemented. */
-export const AUTO_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+/**
+ * The order `auto` tries: the GPU backends first (native CUDA, then WebGPU on a hardware adapter:
+ * `auto` never takes a software one), then the CPU ones.
+ */
+export const AUTO_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
 
 export interface SelectBackendOptions {
   /** Worker threads for wasm; 'auto' (the default) = os.availableParallelism(). */
   readonly threads?: number | 'auto';
+  /**
+   * Whether an explicit 'webgpu' request may use a software adapter (llvmpipe/lavapipe,
+   * SwiftShader): for tests of the GPU code path on machines without a GPU. Default: the
+   * environment variable DSL_WEBGPU_ALLOW_SOFTWARE=1. Never applies to 'auto'.
+   */
+  readonly webgpuSoftware?: boolean;
 }
 
 export interface SkippedBackend {

@@ -48,17 +48,18 @@ export class ClassifierExtractor implements FeatureExtractor {
   readonly id: string;
   readonly imageShape: { readonly height: number; readonly width: number; readonly channels: 1 | 3 };
 
-  /** Takes ownership of `net`. */
+  /** Takes ownership of `net`; `weights` are its values (they name its identity). */
   constructor(
     readonly net: ClassifierNet,
     readonly info: ClassifierInfo,
+    weights: ReadonlyMap<string, Float32Array>,
   ) {
     this.featureDim = info.shape.featureDim;
     this.classes = info.shape.classes;
     this.imageShape = { height: info.shape.height, width: info.shape.width, channels: info.shape.channels };
     const title = DATASET_TITLES[info.dataset] ?? info.dataset;
     this.description = `${title} classifier (${(100 * info.accuracy).toFixed(1)}% held-out accuracy), ${this.featureDim}-d features`;
-    this.id = `classifier-${weightsHash(net, info)}`;
+    this.id = `classifier-${weightsHash(weights, info)}`;
   }
 
   extract(images: Tensor4D): { features: Tensor2D; logits: Tensor2D } {
@@ -107,7 +108,7 @@ export function loadClassifier(path: string): ClassifierExtractor {
     net.dispose();
     throw new FeatureModelError(`${resolve(dir, CHECKPOINT_FILE)} does not hold a complete classifier: ${(error as Error).message}`, TRAIN_HINT);
   }
-  return new ClassifierExtractor(net, info as ClassifierInfo);
+  return new ClassifierExtractor(net, info as ClassifierInfo, checkpoint.tensors);
 }
 
 const TRAIN_HINT = 'a classifier is saved by the evaluate stage (features: { type: classifier }) or by trainClassifier + save()';
@@ -124,11 +125,12 @@ function checkpointDir(path: string): string {
   return dirname(path);
 }
 
-function weightsHash(net: ClassifierNet, info: ClassifierInfo): string {
+/** From values already read (a synchronous read of the variables is impossible on WebGPU). */
+function weightsHash(weights: ReadonlyMap<string, Float32Array>, info: ClassifierInfo): string {
   const hash = createHash('sha256').update(JSON.stringify({ shape: info.shape, scale: info.featureScale ?? 1 }));
-  for (const p of net.params.list()) {
-    const data = p.variable.dataSync() as Float32Array;
-    hash.update(p.name).update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  for (const name of [...weights.keys()].sort()) {
+    const data = weights.get(name)!;
+    hash.update(name).update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   }
   return hash.digest('hex').slice(0, 16);
 }

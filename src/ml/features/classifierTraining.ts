@@ -74,7 +74,7 @@ export async function trainClassifier(
       seed,
       featureScale,
     };
-    return { extractor: new ClassifierExtractor(net, info), accuracy };
+    return { extractor: new ClassifierExtractor(net, info, await net.params.read()), accuracy };
   } catch (error) {
     net.dispose();
     throw error;

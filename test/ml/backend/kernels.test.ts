@@ -22,6 +22,7 @@ const CONV_CASES: readonly ConvCase[] = [
   { x: [1, 8, 7, 2], filter: [4, 4, 2, 3], stride: 2, pad: 'same' }, // asymmetric 'same'
   { x: [2, 8, 8, 2], filter: [5, 5, 2, 3], stride: 2, pad: explicit(2) },
   { x: [1, 5, 5, 2], filter: [1, 1, 2, 3], stride: 2, pad: 'valid' }, // spread dy longer than x
+  { x: [2, 6, 5, 3], filter: [1, 1, 3, 4], stride: 1, pad: 'same' }, // 1x1: the weight gradient is a matMul
   { x: [1, 6, 6, 2], filter: [3, 3, 2, 2], stride: 1, pad: 'valid' },
   { x: [1, 6, 5, 2], filter: [5, 5, 2, 2], stride: 1, pad: 1 },
   // More stride-2 geometries for the polyphase input gradient: odd sizes, even kernels, pads.

@@ -43,18 +43,25 @@ export interface TfjsResult {
   readonly grads: Float32Array[];
 }
 
-/** Forward value and the gradients of sum(f(inputs) * cotangent) on the active backend. */
-export function tfjsGradients(f: (...xs: Tensor[]) => Tensor, inputs: readonly Arr[], cotangent?: Float64Array): TfjsResult {
+/**
+ * Forward value and the gradients of sum(f(inputs) * cotangent) on the active backend. Reads
+ * asynchronously: the webgpu backend cannot read GPU data synchronously in Node.
+ */
+export async function tfjsGradients(f: (...xs: Tensor[]) => Tensor, inputs: readonly Arr[], cotangent?: Float64Array): Promise<TfjsResult> {
   // Arrays are read outside tidy: tidy walks returned objects element by element.
   const xs = inputs.map((a) => tf.tensor(Float32Array.from(a.data), [...a.shape]));
   const y = tf.tidy(() => f(...xs));
   const r = tf.tensor(Float32Array.from(cotangent ?? new Float64Array(size(y.shape)).fill(1)), y.shape);
   const grads = tf.grads((...args: Tensor[]) => tf.sum(tf.mul(f(...args), r)))(xs);
-  const result = {
-    value: y.dataSync() as Float32Array,
-    shape: y.shape,
-    grads: grads.map((g) => g.dataSync() as Float32Array),
-  };
-  tf.dispose([...xs, y, r, ...grads]);
-  return result;
+  try {
+    const [value, ...gradValues] = await Promise.all([y.data(), ...grads.map((g) => g.data())]);
+    return { value: value as Float32Array, shape: y.shape, grads: gradValues as Float32Array[] };
+  } finally {
+    tf.dispose([...xs, y, r, ...grads]);
+  }
+}
+
+/** A tensor's values as float64 (asynchronous: see tfjsGradients). */
+export async function read(t: Tensor): Promise<Float64Array> {
+  return Float64Array.from(await t.data());
 }

@@ -1,10 +1,10 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { batchNorm2d, batchNorm2dTracked, createBatchNormBuffers } from '../../../src/ml/ops/batch_norm.js';
 import { linear } from '../../../src/ml/ops/linear.js';
 import { tf, type Tensor, type Tensor1D, type Tensor2D, type Tensor4D } from '../../../src/ml/tf.js';
 import { Random } from '../../../src/util/random.js';
 import { randomArr, relativeError, type Shape } from '../helpers/arrays.js';
-import { BACKENDS, useBackend } from '../helpers/backends.js';
+import { describeBackends } from '../helpers/backends.js';
 import { referenceGradients, tfjsGradients } from '../helpers/gradcheck.js';
 
 const EPS = 1e-5;
@@ -26,17 +26,15 @@ function batchNormRef(x: Float64Array, shape: Shape, gamma: Float64Array, beta: 
 const random = new Random('batch_norm_linear.test');
 const SHAPE = [3, 4, 5, 3] as const;
 
-describe.each(BACKENDS)('batchNorm2d and linear on %s', (backend) => {
-  beforeAll(() => useBackend(backend));
-
-  it('training: batch statistics, biased variance; gradients through the statistics', () => {
+describeBackends('batchNorm2d and linear', () => {
+  it('training: batch statistics, biased variance; gradients through the statistics', async () => {
     const r = random.fork('train');
     const inputs = [randomArr(r, SHAPE, 2), randomArr(r, [3], 0.5), randomArr(r, [3])];
     inputs[0]!.data.forEach((_, i, a) => (a[i] = a[i]! + (i % 3))); // channel means 0, 1, 2
     const cotangent = randomArr(r, SHAPE).data;
     const ref = (v: readonly Float64Array[]) => batchNormRef(v[0]!, SHAPE, v[1]!, v[2]!).y;
     const running = { mean: tf.zeros([3]) as Tensor1D, variance: tf.ones([3]) as Tensor1D };
-    const result = tfjsGradients(
+    const result = await tfjsGradients(
       (x, gamma, beta) => batchNorm2d(x as Tensor4D, { gamma: gamma as Tensor1D, beta: beta as Tensor1D }, running, { training: true }).y,
       inputs,
       cotangent,
@@ -47,7 +45,7 @@ describe.each(BACKENDS)('batchNorm2d and linear on %s', (backend) => {
     tf.dispose([running.mean, running.variance]);
   });
 
-  it('running statistics: momentum 0.1 with the unbiased variance; eval mode uses them', () => {
+  it('running statistics: momentum 0.1 with the unbiased variance; eval mode uses them', async () => {
     const r = random.fork('running');
     const x = randomArr(r, SHAPE, 3);
     const gamma = randomArr(r, [3]);
@@ -60,10 +58,10 @@ describe.each(BACKENDS)('batchNorm2d and linear on %s', (backend) => {
     buffers.commit();
     const expectedMean = batch.mean.map((m) => 0.1 * m);
     const expectedVar = batch.unbiased.map((v) => 0.9 + 0.1 * v);
-    expect(relativeError(buffers.variables.mean.dataSync(), expectedMean)).toBeLessThan(1e-5);
-    expect(relativeError(buffers.variables.variance.dataSync(), expectedVar)).toBeLessThan(1e-5);
+    expect(relativeError(await buffers.variables.mean.data(), expectedMean)).toBeLessThan(1e-5);
+    expect(relativeError(await buffers.variables.variance.data(), expectedVar)).toBeLessThan(1e-5);
     const evalTensor = tf.tidy(() => batchNorm2dTracked(xt, params, buffers, { training: false }));
-    const evalOut = evalTensor.dataSync();
+    const evalOut = await evalTensor.data();
     evalTensor.dispose();
     const expectedEval = batchNormRef(x.data, SHAPE, gamma.data, beta.data, { mean: expectedMean, variance: expectedVar }).y;
     expect(relativeError(evalOut, expectedEval)).toBeLessThan(1e-5);
@@ -72,7 +70,7 @@ describe.each(BACKENDS)('batchNorm2d and linear on %s', (backend) => {
     tf.dispose([params.gamma, params.beta, xt]);
   });
 
-  it('linear: x W + b with the weight stored [in, out] (nn.Linear with weight W^T)', () => {
+  it('linear: x W + b with the weight stored [in, out] (nn.Linear with weight W^T)', async () => {
     const r = random.fork('linear');
     const inputs = [randomArr(r, [4, 6]), randomArr(r, [6, 3]), randomArr(r, [3])];
     const ref = (v: readonly Float64Array[]) =>
@@ -83,7 +81,7 @@ describe.each(BACKENDS)('batchNorm2d and linear on %s', (backend) => {
         return s;
       });
     const cotangent = randomArr(r, [4, 3]).data;
-    const result = tfjsGradients((x, w, b) => linear(x as Tensor2D, w as Tensor2D, b as Tensor1D), inputs, cotangent);
+    const result = await tfjsGradients((x, w, b) => linear(x as Tensor2D, w as Tensor2D, b as Tensor1D), inputs, cotangent);
     expect(relativeError(result.value, ref(inputs.map((a) => a.data)))).toBeLessThan(1e-6);
     const expected = referenceGradients(ref, inputs, cotangent);
     result.grads.forEach((g, i) => expect(relativeError(g, expected[i]!)).toBeLessThan(1e-5));

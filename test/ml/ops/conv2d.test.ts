@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { conv2d, type Conv2dOptions } from '../../../src/ml/ops/conv2d.js';
 import { tf, type Tensor, type Tensor1D, type Tensor4D } from '../../../src/ml/tf.js';
 import { Random } from '../../../src/util/random.js';
 import { randomArr, relativeError, type Arr } from '../helpers/arrays.js';
-import { BACKENDS, useBackend } from '../helpers/backends.js';
+import { describeBackends, itAgreesWithCpu, ResultsByBackend } from '../helpers/backends.js';
 import { referenceGradients, tfjsGradients } from '../helpers/gradcheck.js';
 import { conv2dRef } from '../helpers/reference.js';
 
@@ -79,29 +79,27 @@ function run(p: Prepared) {
   return tfjsGradients((x, w, b) => conv2d(x as Tensor4D, w as Tensor4D, options(b)), p.inputs, p.cotangent);
 }
 
-const outputs = new Map<string, ReturnType<typeof run>[]>();
+const outputs = new ResultsByBackend<Awaited<ReturnType<typeof run>>>();
 
-describe.each(BACKENDS)('conv2d on %s', (backend) => {
-  beforeAll(() => useBackend(backend));
-
-  it.each(prepared.map((p) => [p.c.name, p] as const))('%s: forward and gradients match PyTorch semantics', (_name, p) => {
-    const result = run(p);
+describeBackends('conv2d', (backend) => {
+  it.each(prepared.map((p) => [p.c.name, p] as const))('%s: forward and gradients match PyTorch semantics', async (_name, p) => {
+    const result = await run(p);
     expect(result.shape).toEqual(p.expectedShape);
     expect(relativeError(result.value, p.expected)).toBeLessThan(1e-5);
     result.grads.forEach((g, i) => expect(relativeError(g, p.expectedGrads[i]!), `gradient ${i}`).toBeLessThan(1e-4));
-    outputs.set(p.c.name, [...(outputs.get(p.c.name) ?? []), result]);
+    outputs.set(p.c.name, backend, result);
   });
 });
 
 describe('conv2d across backends', () => {
   afterAll(() => outputs.clear());
 
-  it('cpu and wasm agree on every case', () => {
+  itAgreesWithCpu('agree on every case', (backend) => {
     for (const p of prepared) {
-      const [cpu, wasm] = outputs.get(p.c.name) ?? [];
-      expect(cpu && wasm, p.c.name).toBeTruthy();
-      expect(relativeError(wasm!.value, cpu!.value)).toBeLessThan(1e-5);
-      wasm!.grads.forEach((g, i) => expect(relativeError(g, cpu!.grads[i]!)).toBeLessThan(1e-5));
+      const cpu = outputs.get(p.c.name, 'cpu');
+      const other = outputs.get(p.c.name, backend);
+      expect(relativeError(other.value, cpu.value), p.c.name).toBeLessThan(1e-5);
+      other.grads.forEach((g, i) => expect(relativeError(g, cpu.grads[i]!), `${p.c.name} gradient ${i}`).toBeLessThan(1e-5));
     }
   });
 

@@ -1,9 +1,9 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { depthwiseConvTranspose2d } from '../../../src/ml/ops/depthwise_conv_transpose.js';
 import { tf, type Tensor4D } from '../../../src/ml/tf.js';
 import { Random } from '../../../src/util/random.js';
 import { dyadicArr, randomArr, relativeError, type Arr } from '../helpers/arrays.js';
-import { BACKENDS, useBackend } from '../helpers/backends.js';
+import { describeBackends, itAgreesWithCpu, ResultsByBackend } from '../helpers/backends.js';
 import { referenceGradients, tfjsGradients, type TfjsResult } from '../helpers/gradcheck.js';
 import { depthwiseConvTransposeRef } from '../helpers/reference.js';
 
@@ -56,24 +56,22 @@ const prepared = CASES.map((c) => {
   };
 });
 
-const results = new Map<string, TfjsResult[]>();
+const results = new ResultsByBackend<TfjsResult>();
 
-describe.each(BACKENDS)('depthwiseConvTranspose2d on %s', (backend) => {
-  beforeAll(() => useBackend(backend));
-
-  it.each(prepared.map((p) => [label(p.c), p] as const))('%s: bit-exact forward on exactly representable data', (_l, p) => {
+describeBackends('depthwiseConvTranspose2d', (backend) => {
+  it.each(prepared.map((p) => [label(p.c), p] as const))('%s: bit-exact forward on exactly representable data', async (_l, p) => {
     // Products and sums of multiples of 1/8 below 2^10 are exact in float32 in any order, so
     // any difference is a placement error, not rounding.
-    const result = run(p.c, p.exact);
+    const result = await run(p.c, p.exact);
     expect(Array.from(result.value)).toEqual(Array.from(p.exactExpected));
   });
 
-  it.each(prepared.map((p) => [label(p.c), p] as const))('%s: forward and gradients match ConvTranspose2d', (l, p) => {
-    const result = run(p.c, p.inputs, p.cotangent);
+  it.each(prepared.map((p) => [label(p.c), p] as const))('%s: forward and gradients match ConvTranspose2d', async (l, p) => {
+    const result = await run(p.c, p.inputs, p.cotangent);
     expect(result.shape).toEqual(p.expected.shape);
     expect(relativeError(result.value, p.expected.data)).toBeLessThan(1e-6);
     result.grads.forEach((g, i) => expect(relativeError(g, p.expectedGrads[i]!), `gradient ${i}`).toBeLessThan(1e-5));
-    results.set(l, [...(results.get(l) ?? []), result]);
+    results.set(l, backend, result);
   });
 
   it('doubles the size for the generator configuration and rejects mismatched filters', () => {
@@ -85,11 +83,12 @@ describe.each(BACKENDS)('depthwiseConvTranspose2d on %s', (backend) => {
 });
 
 describe('depthwiseConvTranspose2d across backends', () => {
-  it('cpu and wasm agree', () => {
+  itAgreesWithCpu('agree', (backend) => {
     for (const p of prepared) {
-      const [cpu, wasm] = results.get(label(p.c)) ?? [];
-      expect(relativeError(wasm!.value, cpu!.value)).toBeLessThan(1e-6);
-      wasm!.grads.forEach((g, i) => expect(relativeError(g, cpu!.grads[i]!)).toBeLessThan(1e-5));
+      const cpu = results.get(label(p.c), 'cpu');
+      const other = results.get(label(p.c), backend);
+      expect(relativeError(other.value, cpu.value), label(p.c)).toBeLessThan(1e-6);
+      other.grads.forEach((g, i) => expect(relativeError(g, cpu.grads[i]!), `${label(p.c)} gradient ${i}`).toBeLessThan(1e-5));
     }
   });
 });

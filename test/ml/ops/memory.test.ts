@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import {
   avgPool2x2,
   batchNorm2dTracked,
@@ -13,11 +13,9 @@ import {
 } from '../../../src/ml/ops/index.js';
 import { tf, type Scalar, type Tensor1D, type Tensor2D, type Tensor4D, type Variable } from '../../../src/ml/tf.js';
 import { Random } from '../../../src/util/random.js';
-import { BACKENDS, useBackend } from '../helpers/backends.js';
+import { describeBackends } from '../helpers/backends.js';
 
-describe.each(BACKENDS)('a training step of every op on %s', (backend) => {
-  beforeAll(() => useBackend(backend));
-
+describeBackends('a training step of every op', (backend) => {
   it('keeps tf.memory().numTensors flat across steps', () => {
     const random = new Random(`memory ${backend}`);
     const normal = (shape: number[], std = 0.3) => tf.variable(tf.tensor(random.fillNormal(new Float32Array(shape.reduce((a, b) => a * b)), 0, std), shape));

@@ -1,9 +1,9 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resize, type ResizeMode } from '../../../src/ml/ops/resize.js';
 import { tf, type Tensor4D } from '../../../src/ml/tf.js';
 import { Random } from '../../../src/util/random.js';
 import { randomArr, relativeError, type Arr } from '../helpers/arrays.js';
-import { BACKENDS, useBackend } from '../helpers/backends.js';
+import { describeBackends, itAgreesWithCpu, ResultsByBackend } from '../helpers/backends.js';
 import { referenceGradients, tfjsGradients, type TfjsResult } from '../helpers/gradcheck.js';
 import { resizeBilinearRef, resizeNearestRef } from '../helpers/reference.js';
 
@@ -36,13 +36,11 @@ const prepared = CASES.map((c) => {
   return { c, x, cotangent, expected, expectedGrad: referenceGradients(ref, [x], cotangent)[0]! };
 });
 
-const results = new Map<string, TfjsResult[]>();
+const results = new ResultsByBackend<TfjsResult>();
 
-describe.each(BACKENDS)('resize on %s', (backend) => {
-  beforeAll(() => useBackend(backend));
-
-  it.each(prepared.map((p) => [name(p.c), p] as const))('%s: forward and gradient match F.interpolate', (label, p) => {
-    const result = tfjsGradients(
+describeBackends('resize', (backend) => {
+  it.each(prepared.map((p) => [name(p.c), p] as const))('%s: forward and gradient match F.interpolate', async (label, p) => {
+    const result = await tfjsGradients(
       (x) => resize(x as Tensor4D, { height: p.c.out[0], width: p.c.out[1], mode: p.c.mode }),
       [p.x],
       p.cotangent,
@@ -50,7 +48,7 @@ describe.each(BACKENDS)('resize on %s', (backend) => {
     expect(result.shape).toEqual([p.c.x[0], p.c.out[0], p.c.out[1], p.c.x[3]]);
     expect(relativeError(result.value, p.expected)).toBeLessThan(1e-6);
     expect(relativeError(result.grads[0]!, p.expectedGrad)).toBeLessThan(1e-5);
-    results.set(label, [...(results.get(label) ?? []), result]);
+    results.set(label, backend, result);
   });
 
   it('returns the input for factor 1 and rejects non-integer factors', () => {
@@ -63,11 +61,12 @@ describe.each(BACKENDS)('resize on %s', (backend) => {
 });
 
 describe('resize across backends', () => {
-  it('cpu and wasm agree', () => {
+  itAgreesWithCpu('agree', (backend) => {
     for (const p of prepared) {
-      const [cpu, wasm] = results.get(name(p.c)) ?? [];
-      expect(relativeError(wasm!.value, cpu!.value)).toBeLessThan(1e-6);
-      expect(relativeError(wasm!.grads[0]!, cpu!.grads[0]!)).toBeLessThan(1e-6);
+      const cpu = results.get(name(p.c), 'cpu');
+      const other = results.get(name(p.c), backend);
+      expect(relativeError(other.value, cpu.value), name(p.c)).toBeLessThan(1e-6);
+      expect(relativeError(other.grads[0]!, cpu.grads[0]!), name(p.c)).toBeLessThan(1e-6);
     }
   });
 });

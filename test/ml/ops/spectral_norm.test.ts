@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createSpectralNormBuffers,
   initialSpectralNormVectors,
@@ -8,8 +8,8 @@ import {
 import { tf, type Tensor, type Tensor1D } from '../../../src/ml/tf.js';
 import { Random } from '../../../src/util/random.js';
 import { maxAbs, randomArr, relativeError, size, type Shape } from '../helpers/arrays.js';
-import { BACKENDS, useBackend } from '../helpers/backends.js';
-import { referenceGradients } from '../helpers/gradcheck.js';
+import { describeBackends } from '../helpers/backends.js';
+import { read, referenceGradients } from '../helpers/gradcheck.js';
 
 const EPS = 1e-12;
 
@@ -65,8 +65,6 @@ function vectorsFor(shape: Shape, r: Random) {
   return { u: Float64Array.from(init.u), v: Float64Array.from(init.v) };
 }
 
-const read = (t: Tensor) => Float64Array.from(t.dataSync());
-
 describe('spectral norm layout', () => {
   it('our (kh, kw, in) column order gives PyTorch sigma and u, and v permuted', () => {
     const shape = [3, 3, 4, 5] as const;
@@ -91,10 +89,8 @@ describe('spectral norm layout', () => {
   });
 });
 
-describe.each(BACKENDS)('spectralNorm on %s', (backend) => {
-  beforeAll(() => useBackend(backend));
-
-  it.each(SHAPES.map((s) => [s.join('x'), s] as const))('%s: training forward, buffers and weight gradient match PyTorch', (_n, shape) => {
+describeBackends('spectralNorm', () => {
+  it.each(SHAPES.map((s) => [s.join('x'), s] as const))('%s: training forward, buffers and weight gradient match PyTorch', async (_n, shape) => {
     const r = random.fork(`train ${shape.join('x')}`);
     const w = randomArr(r, shape);
     const out = shape[shape.length - 1]!;
@@ -114,35 +110,35 @@ describe.each(BACKENDS)('spectralNorm on %s', (backend) => {
     const vT = tf.tensor1d(Float32Array.from(v));
     const r0 = tf.tensor(Float32Array.from(cotangent), [...shape]);
     const result = spectralNorm(wT, { u: uT, v: vT }, { training: true });
-    expect(result.sigma.dataSync()[0]).toBeCloseTo(expected.sigma, 5);
-    expect(relativeError(read(result.u), expected.u)).toBeLessThan(1e-5);
-    expect(relativeError(read(result.v), expected.v)).toBeLessThan(1e-5);
-    expect(relativeError(read(result.weight), weightOf([w.data]))).toBeLessThan(1e-5);
+    expect((await read(result.sigma))[0]).toBeCloseTo(expected.sigma, 5);
+    expect(relativeError(await read(result.u), expected.u)).toBeLessThan(1e-5);
+    expect(relativeError(await read(result.v), expected.v)).toBeLessThan(1e-5);
+    expect(relativeError(await read(result.weight), weightOf([w.data]))).toBeLessThan(1e-5);
     const grad = tf.grad((x: Tensor) => tf.sum(tf.mul(spectralNorm(x, { u: uT, v: vT }, { training: true }).weight, r0)))(wT);
-    expect(relativeError(read(grad), expectedGrad)).toBeLessThan(1e-4);
+    expect(relativeError(await read(grad), expectedGrad)).toBeLessThan(1e-4);
     tf.dispose([wT, uT, vT, r0, grad, result.weight, result.sigma, result.u, result.v]);
   });
 
-  it('eval mode does not iterate', () => {
+  it('eval mode does not iterate', async () => {
     const shape = [3, 3, 2, 4];
     const r = random.fork('eval');
     const w = randomArr(r, shape);
     const { u, v } = vectorsFor(shape, r);
     const expected = torchSpectralNorm(ourMatrix(w.data, 4), 4, 18, u, v, false);
-    tf.tidy(() => {
-      const result = spectralNorm(tf.tensor(Float32Array.from(w.data), shape), { u: tf.tensor1d(Float32Array.from(u)), v: tf.tensor1d(Float32Array.from(v)) }, { training: false });
-      expect(result.sigma.dataSync()[0]).toBeCloseTo(expected.sigma, 5);
-      expect(relativeError(read(result.u), u)).toBe(0);
-    });
+    const inputs = [tf.tensor(Float32Array.from(w.data), shape), tf.tensor1d(Float32Array.from(u)), tf.tensor1d(Float32Array.from(v))] as const;
+    const result = spectralNorm(inputs[0], { u: inputs[1], v: inputs[2] }, { training: false });
+    expect((await read(result.sigma))[0]).toBeCloseTo(expected.sigma, 5);
+    expect(relativeError(await read(result.u), u)).toBe(0);
+    tf.dispose([...inputs, result.weight, result.sigma, result.u, result.v]);
   });
 
-  it('buffers: each training forward iterates once and sees the previous one; commit after the step', () => {
+  it('buffers: each training forward iterates once and sees the previous one; commit after the step', async () => {
     const shape = [3, 3, 3, 4];
     const r = random.fork('buffers');
     const w = randomArr(r, shape);
     const buffers = createSpectralNormBuffers(shape, r.fork('u v'));
-    const u0 = read(buffers.variables.u);
-    const v0 = read(buffers.variables.v);
+    const u0 = await read(buffers.variables.u);
+    const v0 = await read(buffers.variables.v);
     const first = torchSpectralNorm(ourMatrix(w.data, 4), 4, 27, u0, v0, true);
     const second = torchSpectralNorm(ourMatrix(w.data, 4), 4, 27, first.u, first.v, true);
     const weight = tf.variable(tf.tensor(Float32Array.from(w.data), shape));
@@ -151,12 +147,12 @@ describe.each(BACKENDS)('spectralNorm on %s', (backend) => {
     const { value, grads } = tf.variableGrads(() =>
       tf.add(tf.sum(spectralNormWeight(weight, buffers, true)), tf.sum(tf.square(spectralNormWeight(weight, buffers, true)))) as tf.Scalar,
     );
-    expect(maxAbs(read(grads[weight.name]!))).toBeGreaterThan(0);
-    expect(relativeError(read(buffers.variables.u), u0)).toBe(0); // not committed yet
-    expect(relativeError(read(buffers.read('u')), second.u)).toBeLessThan(1e-5);
+    expect(maxAbs(await read(grads[weight.name]!))).toBeGreaterThan(0);
+    expect(relativeError(await read(buffers.variables.u), u0)).toBe(0); // not committed yet
+    expect(relativeError(await read(buffers.read('u')), second.u)).toBeLessThan(1e-5);
     buffers.commit();
-    expect(relativeError(read(buffers.variables.u), second.u)).toBeLessThan(1e-5);
-    expect(relativeError(read(buffers.variables.v), second.v)).toBeLessThan(1e-5);
+    expect(relativeError(await read(buffers.variables.u), second.u)).toBeLessThan(1e-5);
+    expect(relativeError(await read(buffers.variables.v), second.v)).toBeLessThan(1e-5);
     tf.dispose([value, ...Object.values(grads)]);
     expect(tf.memory().numTensors).toBe(before);
     // Eval mode stages nothing.
@@ -166,7 +162,7 @@ describe.each(BACKENDS)('spectralNorm on %s', (backend) => {
     weight.dispose();
   });
 
-  it('sigma converges to the largest singular value over repeated training forwards', () => {
+  it('sigma converges to the largest singular value over repeated training forwards', async () => {
     const shape = [3, 3, 4, 6];
     const r = random.fork('convergence');
     const w = randomArr(r, shape);
@@ -185,12 +181,14 @@ describe.each(BACKENDS)('spectralNorm on %s', (backend) => {
     const weight = tf.tensor(Float32Array.from(w.data), shape);
     let sigma = 0;
     for (let i = 0; i < 100; i++) {
-      sigma = tf.tidy(() => {
+      const sigmaTensor = tf.tidy(() => {
         const result = spectralNorm(weight, { u: buffers.read('u') as Tensor1D, v: buffers.read('v') as Tensor1D }, { training: true });
         buffers.stage({ u: result.u, v: result.v });
-        return result.sigma.dataSync()[0]!;
+        return result.sigma;
       });
       buffers.commit();
+      sigma = (await sigmaTensor.data())[0]!;
+      sigmaTensor.dispose();
     }
     expect(Math.abs(sigma - top) / top).toBeLessThan(1e-4);
     buffers.dispose();

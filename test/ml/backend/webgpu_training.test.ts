@@ -1,0 +1,109 @@
+/**
+ * Same networks, same results on webgpu: both super-networks forward and backward, and a few
+ * iterations of the AdversarialNAS game (search: architecture and weight steps, Adam, EMA), on
+ * wasm and webgpu from the same seeds. Skipped, with the reason in the name, without an adapter.
+ */
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { checkWebgpuDevice, releaseBackend } from '../../../src/ml/backend/index.js';
+import { ArchParams } from '../../../src/ml/nets/archParams.js';
+import { TRAINING } from '../../../src/ml/nets/context.js';
+import { Discriminator } from '../../../src/ml/nets/discriminator.js';
+import { Generator } from '../../../src/ml/nets/generator.js';
+import { tf, type Tensor2D } from '../../../src/ml/tf.js';
+import { AdversarialGame, type StepLosses } from '../../../src/ml/train/gan.js';
+import { discriminatorHinge } from '../../../src/ml/train/losses.js';
+import { Random } from '../../../src/util/random.js';
+import { experiment, resolveValid } from '../../helpers/specs.js';
+import { useBackend, WEBGPU, type TestBackend } from '../helpers/backends.js';
+
+const small = resolveValid(experiment('cifar10.yaml'), ['searchSpace.generator.channels=4', 'searchSpace.discriminator.channels=4', 'searchSpace.generator.latent.dim=12']);
+const { space } = small;
+
+/** One forward and backward pass of both super-networks, everything read back to arrays. */
+async function pass(backend: TestBackend) {
+  await useBackend(backend);
+  const g = new Generator(space.generator, new Random(11));
+  const d = new Discriminator(space.discriminator, new Random(12));
+  const alphas = new ArchParams(space.generator, new Random(13));
+  const betas = new ArchParams(space.discriminator, new Random(14));
+  const z = tf.tensor2d(new Random(15).fillNormal(new Float32Array(2 * 12)), [2, 12]) as Tensor2D;
+  const real = tf.tensor4d(new Random(16).fillUniform(new Float32Array(2 * 32 * 32 * 3), -1, 1), [2, 32, 32, 3]);
+  const vars = [...betas.params.list('arch'), ...alphas.params.list('arch'), ...d.params.list('weight'), ...g.params.list('weight')];
+  const { value, grads } = tf.variableGrads(() => {
+    const fake = g.forward(z, TRAINING, alphas.weights({ type: 'softmax' }));
+    return discriminatorHinge(d.forward(real, TRAINING, betas.weights({ type: 'softmax' })), d.forward(fake, TRAINING, betas.weights({ type: 'softmax' })));
+  }, vars.map((v) => v.variable));
+  const image = tf.tidy(() => g.forward(z, TRAINING, alphas.weights({ type: 'softmax' })));
+  const out = {
+    loss: (await value.data())[0]!,
+    image: Array.from(await image.data()),
+    grads: await Promise.all(vars.map(async (v) => Array.from(await grads[v.variable.name]!.data()))),
+  };
+  tf.dispose([value, image, z, real, ...Object.values(grads)]);
+  for (const n of [g, d, alphas, betas]) n.dispose();
+  return out;
+}
+
+/** Two search iterations from the same seeds: the losses of each, and the architecture parameters after. */
+async function game(backend: TestBackend) {
+  await useBackend(backend);
+  const g = new Generator(space.generator, new Random(1));
+  const d = new Discriminator(space.discriminator, new Random(2));
+  const alphas = new ArchParams(space.generator, new Random(3));
+  const betas = new ArchParams(space.discriminator, new Random(4));
+  const settings = { latentDim: 12, nCritic: 1, split: 0.5, generatorBatch: 2, ema: 0.999, optimizers: small.spec.search.optimizers };
+  const play = new AdversarialGame({ net: g, arch: alphas }, { net: d, arch: betas }, settings);
+  const real = tf.tensor4d(new Random(5).fillUniform(new Float32Array(4 * 32 * 32 * 3), -1, 1), [4, 32, 32, 3]);
+  const latent = new Random(6);
+  const gumbel = new Random(7);
+  const losses: StepLosses[] = [];
+  const before = tf.memory().numTensors;
+  for (let i = 0; i < 2; i++) losses.push(await play.step(real, i, latent, () => ({ type: 'gumbel', tau: 5, random: gumbel })));
+  const counts = tf.memory().numTensors - before;
+  const arch = [...(await alphas.read()), ...(await betas.read())].flatMap((rows) => rows.flatMap((r) => Array.from(r)));
+  const weights = (await g.params.read('weight')) as Map<string, Float32Array>;
+  real.dispose();
+  play.dispose();
+  for (const n of [g, d, alphas, betas]) n.dispose();
+  return { losses, arch, weights, counts };
+}
+
+const maxRelative = (a: readonly number[], b: readonly number[]) => {
+  expect(a).toHaveLength(b.length);
+  const scale = Math.max(1e-6, ...b.map(Math.abs));
+  return Math.max(0, ...a.map((x, i) => Math.abs(x - b[i]!))) / scale;
+};
+
+const title = WEBGPU.available ? 'super-networks on webgpu' : `super-networks on webgpu (skipped: ${WEBGPU.reason})`;
+
+describe.skipIf(!WEBGPU.available)(title, () => {
+  afterEach(async () => {
+    await useBackend('webgpu');
+    await checkWebgpuDevice();
+  });
+  afterAll(() => releaseBackend());
+
+  it('forward and backward match wasm', async () => {
+    const wasm = await pass('wasm');
+    const webgpu = await pass('webgpu');
+    expect(Math.abs(webgpu.loss - wasm.loss)).toBeLessThan(1e-4);
+    expect(maxRelative(webgpu.image, wasm.image)).toBeLessThan(1e-4);
+    expect(wasm.grads.filter((g) => g.some((v) => v !== 0)).length).toBeGreaterThan(wasm.grads.length / 2);
+    wasm.grads.forEach((g, i) => expect(maxRelative(webgpu.grads[i]!, g), `gradient ${i}`).toBeLessThan(1e-3));
+  }, 300_000);
+
+  it('two AdversarialGame search iterations give the losses, architecture and weights of wasm, and leak nothing', async () => {
+    const wasm = await game('wasm');
+    const webgpu = await game('webgpu');
+    expect(webgpu.losses.map((l) => Object.keys(l).sort())).toEqual(wasm.losses.map((l) => Object.keys(l).sort()));
+    webgpu.losses.forEach((l, i) => {
+      for (const [k, v] of Object.entries(l)) {
+        const w = wasm.losses[i]![k as keyof StepLosses]!;
+        expect(Math.abs(v - w) / Math.max(1, Math.abs(w)), `iteration ${i} ${k}`).toBeLessThan(1e-3);
+      }
+    });
+    expect(maxRelative(webgpu.arch, wasm.arch)).toBeLessThan(1e-3);
+    for (const [name, w] of wasm.weights) expect(maxRelative(Array.from(webgpu.weights.get(name)!), Array.from(w)), name).toBeLessThan(1e-3);
+    expect(webgpu.counts).toBe(wasm.counts);
+  }, 300_000);
+});
