@@ -57,5 +57,7 @@ export async function activateNative(name: NativeBackendName): Promise<NativeOut
 function isNotInstalled(error: unknown, pkg: string): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
-  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message.includes(pkg);
+  if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message.includes(pkg)) return true;
+  // The same failure as reported by a bundler's resolver (Vite, hence the test runner).
+  return message.includes(`Could not resolve "${pkg}"`);
 }

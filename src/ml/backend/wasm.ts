@@ -6,6 +6,7 @@
 import * as tfwasm from '@tensorflow/tfjs-backend-wasm';
 import { tf } from '../tf.js';
 import { firstLine, threadCount } from './text.js';
+import { guardWasmHeap } from './wasm_heap.js';
 import { loadThreadedWasm } from './wasm_threaded.js';
 
 export interface WasmSetup {
@@ -34,6 +35,7 @@ export async function activateWasm(threads: number): Promise<WasmSetup> {
   }
   const result = await setup;
   if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") failed after initialisation');
+  guardWasmHeap(tf.backend());
   if (threads !== threadsAtStart && result.threads !== threads && result.degraded === null) {
     // The module and its thread pool exist once per process.
     return { ...result, degraded: `${threadCount(threads)} requested, but wasm already runs ${result.threads} in this process` };

@@ -2,7 +2,7 @@ import type { NetworkAlphas } from '../../nas/derive.js';
 import type { NetworkModel } from '../../nas/space.js';
 import type { Random } from '../../util/random.js';
 import { ParamStore } from '../params.js';
-import { tf, type Tensor1D, type Tensor2D, type Variable } from '../tf.js';
+import { tf, type Tensor, type Tensor1D, type Tensor2D, type Variable } from '../tf.js';
 
 /** How architecture parameters become mixing weights in one forward pass. */
 export type Relaxation = { readonly type: 'softmax' } | { readonly type: 'gumbel'; readonly tau: number; readonly random: Random };
@@ -49,15 +49,22 @@ export class ArchParams {
    */
   weights(relaxation: Relaxation): EdgeWeights {
     const out: Tensor1D[][] = this.network.cells.map((cell) => new Array<Tensor1D>(cell.edges.length));
-    for (const g of this.groups) {
+    // One noise tensor for the whole pass, split per group (one upload instead of one per group).
+    let noise: Tensor[] = [];
+    if (relaxation.type === 'gumbel') {
+      const sizes = this.groups.map((g) => g.variable.size);
+      const values = new Float32Array(sizes.reduce((a, b) => a + b, 0));
+      for (let i = 0; i < values.length; i++) values[i] = relaxation.random.gumbel();
+      const all = tf.tensor1d(values);
+      noise = sizes.length === 1 ? [all] : tf.split(all, sizes);
+    }
+    this.groups.forEach((g, k) => {
       let w: Tensor2D = tf.softmax(g.variable as Tensor2D);
       if (relaxation.type === 'gumbel') {
-        const noise = new Float32Array(w.size);
-        for (let i = 0; i < noise.length; i++) noise[i] = relaxation.random.gumbel();
-        w = tf.softmax(tf.div(tf.add(w, tf.tensor2d(noise, w.shape)), relaxation.tau) as Tensor2D);
+        w = tf.softmax(tf.div(tf.add(w, tf.reshape(noise[k]!, w.shape)), relaxation.tau) as Tensor2D);
       }
-      tf.unstack(w).forEach((row, k) => (out[g.cell]![g.edges[k]!] = row as Tensor1D));
-    }
+      tf.unstack(w).forEach((row, e) => (out[g.cell]![g.edges[e]!] = row as Tensor1D));
+    });
     return out;
   }
 

@@ -7,6 +7,7 @@ import { tf, type Tensor1D, type Tensor2D, type Tensor4D } from '../tf.js';
 import { NetBuilder, type ConvWeights, type LinearWeights } from './builder.js';
 import { convKernel } from './candidate.js';
 import type { ForwardContext } from './context.js';
+import type { FastPath } from '../fastPath.js';
 import { logitHead } from './discriminator.js';
 import { Network } from './network.js';
 
@@ -30,9 +31,9 @@ export class AutoganDiscriminator extends Network {
   constructor(
     readonly model: AutoganDiscriminatorModel,
     random: Random,
-    options: { readonly init: InitKind; readonly spectralNorm: boolean },
+    options: { readonly init: InitKind; readonly spectralNorm: boolean; readonly fastPath?: FastPath },
   ) {
-    const b = new NetBuilder(random, options.init, options.spectralNorm);
+    const b = new NetBuilder(random, options.init, options.spectralNorm, options.fastPath);
     super(b);
     this.blocks = model.blocks.map((spec) => ({
       spec,
@@ -43,7 +44,8 @@ export class AutoganDiscriminator extends Network {
     this.head = b.linear('head.linear', { inFeatures: model.channels, outFeatures: 1, bias: false });
   }
 
-  forward(x: Tensor4D, ctx: ForwardContext): Tensor2D {
+  forward(x: Tensor4D, context: ForwardContext): Tensor2D {
+    const ctx = this.prepare(context);
     const conv = (input: Tensor4D, w: ConvWeights) => conv2d(input, convKernel(w, ctx), { bias: (w.bias as Tensor1D | undefined) ?? null });
     let h = x;
     for (const { spec, conv1, conv2, shortcut } of this.blocks) {

@@ -4,6 +4,8 @@ import { createBatchNormBuffers } from '../ops/batch_norm.js';
 import type { BufferSet } from '../ops/buffers.js';
 import { batchNormGammaInit, convBiasInit, convWeightInit, depthwiseTransposeWeightInit, linearBiasInit, linearWeightInit } from '../ops/init.js';
 import { createSpectralNormBuffers } from '../ops/spectral_norm.js';
+import type { SpectralNormMember } from '../ops/spectral_norm_group.js';
+import { FAST_PATH, type FastPath } from '../fastPath.js';
 import { ParamStore } from '../params.js';
 import type { Variable } from '../tf.js';
 
@@ -35,18 +37,21 @@ export interface BatchNormWeights {
 export class NetBuilder {
   readonly params = new ParamStore();
   readonly buffers: BufferSet<string>[] = [];
+  /** Every spectrally normalised weight with its u, v, in creation order. */
+  readonly spectralNormMembers: SpectralNormMember[] = [];
 
   constructor(
     private readonly random: Random,
     private readonly init: InitKind,
     private readonly spectralNorm: boolean,
+    readonly fastPath: FastPath = FAST_PATH,
   ) {}
 
   conv(name: string, o: { kernel: number; cin: number; cout: number; bias?: boolean; spectralNorm?: boolean }): ConvWeights {
     const shape = [o.kernel, o.kernel, o.cin, o.cout] as const;
     const weight = this.params.add(`${name}.weight`, 'weight', convWeightInit(this.init, shape, this.random), shape);
     const bias = o.bias === false ? undefined : this.params.add(`${name}.bias`, 'weight', convBiasInit(shape, this.random), [o.cout]);
-    const sn = (o.spectralNorm ?? this.spectralNorm) ? this.snBuffers(name, shape) : undefined;
+    const sn = (o.spectralNorm ?? this.spectralNorm) ? this.snBuffers(name, weight) : undefined;
     return { weight, ...(bias ? { bias } : {}), ...(sn ? { sn } : {}) };
   }
 
@@ -60,7 +65,7 @@ export class NetBuilder {
     const shape = [o.inFeatures, o.outFeatures] as const;
     const weight = this.params.add(`${name}.weight`, 'weight', linearWeightInit(shape, this.random), shape);
     const bias = o.bias === false ? undefined : this.params.add(`${name}.bias`, 'weight', linearBiasInit(shape, this.random), [o.outFeatures]);
-    const sn = (o.spectralNorm ?? this.spectralNorm) ? this.snBuffers(name, shape) : undefined;
+    const sn = (o.spectralNorm ?? this.spectralNorm) ? this.snBuffers(name, weight) : undefined;
     return { weight, ...(bias ? { bias } : {}), ...(sn ? { sn } : {}) };
   }
 
@@ -74,11 +79,12 @@ export class NetBuilder {
     return { gamma, beta, stats };
   }
 
-  private snBuffers(name: string, shape: readonly number[]): BufferSet<'u' | 'v'> {
-    const sn = createSpectralNormBuffers(shape, this.random);
+  private snBuffers(name: string, weight: Variable): BufferSet<'u' | 'v'> {
+    const sn = createSpectralNormBuffers(weight.shape, this.random);
     this.params.register(`${name}.sn_u`, 'buffer', sn.variables.u);
     this.params.register(`${name}.sn_v`, 'buffer', sn.variables.v);
     this.buffers.push(sn);
+    this.spectralNormMembers.push({ weight, buffers: sn });
     return sn;
   }
 }

@@ -5,7 +5,7 @@ import { depthwiseConvTranspose2d } from '../ops/depthwise_conv_transpose.js';
 import { avgPool2x2, maxPool2x2 } from '../ops/pool.js';
 import { resize } from '../ops/resize.js';
 import { spectralNormWeight } from '../ops/spectral_norm.js';
-import { tf, type Tensor1D, type Tensor4D } from '../tf.js';
+import { tf, type Tensor, type Tensor1D, type Tensor4D, type Variable } from '../tf.js';
 import type { ConvWeights, NetBuilder } from './builder.js';
 import type { ForwardContext } from './context.js';
 
@@ -16,21 +16,36 @@ export interface Candidate {
   readonly name: string;
   readonly kind: OperationDef['type'];
   readonly forward: OpForward;
+  /** A plain convolution candidate's definition and weights (what a folded edge needs). */
+  readonly conv?: { readonly op: ConvOpDef; readonly weights: ConvWeights };
 }
 
-/** The kernel a conv uses in this pass: spectrally normalised when configured. */
+/**
+ * The kernel a conv uses in this pass: spectrally normalised when configured (taken from the
+ * pass's precomputed kernels when the network normalises them in groups).
+ */
 export function convKernel(w: ConvWeights, ctx: ForwardContext): Tensor4D {
-  return (w.sn ? spectralNormWeight(w.weight, w.sn, ctx.training) : w.weight) as Tensor4D;
+  return precomputed(w.weight, ctx) ?? ((w.sn ? spectralNormWeight(w.weight, w.sn, ctx.training) : w.weight) as Tensor4D);
 }
 
-function convForward(b: NetBuilder, name: string, op: ConvOpDef, cin: number, cout: number): OpForward {
+/** The pass's precomputed kernel for `weight`, in the weight's shape, if there is one. */
+export function precomputed<T extends Tensor>(weight: Variable, ctx: ForwardContext): T | undefined {
+  const t = ctx.kernels?.get(weight);
+  if (t === undefined) return undefined;
+  return (t.shape.length === weight.shape.length && t.shape.every((d, i) => d === weight.shape[i]) ? t : tf.reshape(t, weight.shape)) as T;
+}
+
+function buildConv(b: NetBuilder, name: string, op: ConvOpDef, cin: number, cout: number): { weights: ConvWeights; forward: OpForward } {
   const weights = b.conv(name, { kernel: op.kernel, cin, cout, bias: op.bias !== false, ...(op.spectralNorm !== undefined ? { spectralNorm: op.spectralNorm } : {}) });
   const options = { stride: (op.stride ?? 1) as 1 | 2, dilation: (op.dilation ?? 1) as 1 | 2, padding: convPadding(op) };
-  return (x, ctx) => {
+  const forward: OpForward = (x, ctx) => {
     const input = op.preActivation === 'relu' ? tf.relu(x) : x;
     return conv2d(input, convKernel(weights, ctx), { ...options, bias: (weights.bias as Tensor1D | undefined) ?? null });
   };
+  return { weights, forward };
 }
+
+const convForward = (b: NetBuilder, name: string, op: ConvOpDef, cin: number, cout: number): OpForward => buildConv(b, name, op, cin, cout).forward;
 
 /**
  * Builds one candidate operation of an edge mapping `cin` to `cout` channels, with PyTorch's
@@ -45,8 +60,10 @@ export function buildCandidate(b: NetBuilder, name: string, op: OperationDef, ci
       return make((x) => x);
     case 'pool':
       return make((x) => (op.mode === 'avg' ? avgPool2x2(x) : maxPool2x2(x)));
-    case 'conv':
-      return make(convForward(b, name, op, cin, cout));
+    case 'conv': {
+      const { weights, forward } = buildConv(b, name, op, cin, cout);
+      return { ...make(forward), conv: { op, weights } };
+    }
     case 'upsample': {
       const then = op.then ? convForward(b, `${name}.then`, op.then, cin, cout) : undefined;
       const scale = op.scale ?? 2;

@@ -5,6 +5,7 @@ import { tf, type Tensor4D } from '../tf.js';
 import type { EdgeWeights } from './archParams.js';
 import type { NetBuilder } from './builder.js';
 import type { ForwardContext } from './context.js';
+import { foldedGroupTerms, sameFoldShape } from './foldedEdge.js';
 import { Edge } from './mixedEdge.js';
 
 export interface CellOutput {
@@ -20,6 +21,8 @@ export interface CellOutput {
  */
 export class Cell {
   readonly edges: readonly Edge[];
+
+  private readonly groupEdges: boolean;
 
   constructor(
     b: NetBuilder,
@@ -38,9 +41,11 @@ export class Cell {
     } else {
       this.edges = model.edges.map((edge) => new Edge(b, `${prefix}.${edge.name}`, edge));
     }
+    this.groupEdges = b.fastPath.groupEdges;
   }
 
   forward(x: Tensor4D, ctx: ForwardContext, weights?: EdgeWeights[number], skips: readonly Tensor4D[] = []): CellOutput {
+    if (weights && this.edges.some((e) => e.fold)) return this.forwardGrouped(x, ctx, weights, skips);
     const values = new Map<string, Tensor4D>([[this.model.input, x]]);
     let skipOut: Tensor4D | undefined;
     for (const node of this.model.nodes) {
@@ -51,6 +56,57 @@ export class Cell {
       values.set(node, value);
       if (node === this.model.skipOut) skipOut = value;
     }
+    return this.result(values, skipOut);
+  }
+
+  /**
+   * The fast path: as soon as a node's value exists, all edges leaving it are computed, the
+   * folded ones with the same fold shape together (one convolution per footprint for the
+   * group); a node is the sum of every term its incoming edges produced.
+   */
+  private forwardGrouped(x: Tensor4D, ctx: ForwardContext, weights: EdgeWeights[number], skips: readonly Tensor4D[]): CellOutput {
+    const values = new Map<string, Tensor4D>([[this.model.input, x]]);
+    const pending = new Map<string, Tensor4D[]>();
+    const emit = (node: string, terms: readonly Tensor4D[]) => pending.set(node, [...(pending.get(node) ?? []), ...terms]);
+    const leave = (source: string) => {
+      const value = values.get(source);
+      if (!value) return;
+      const outgoing = this.edges.filter((e) => e.model.from === source);
+      const groups: Edge[][] = [];
+      for (const edge of outgoing) {
+        if (!edge.fold) {
+          emit(edge.model.to, [edge.forward(value, ctx, weights[edge.model.index])]);
+          continue;
+        }
+        const group = this.groupEdges ? groups.find((g) => sameFoldShape(g[0]!.fold!, edge.fold!)) : undefined;
+        if (group) group.push(edge);
+        else groups.push([edge]);
+      }
+      for (const group of groups) {
+        const terms = foldedGroupTerms(
+          group.map((e) => e.fold!),
+          value,
+          ctx,
+          group.map((e) => weights[e.model.index]!),
+        );
+        group.forEach((e, k) => emit(e.model.to, terms[k]!));
+      }
+    };
+    leave(this.model.input);
+    let skipOut: Tensor4D | undefined;
+    for (const node of this.model.nodes) {
+      const terms = pending.get(node) ?? [];
+      if (node === this.model.skipIn) terms.push(...skips);
+      if (terms.length === 0) continue;
+      const value = (terms.length === 1 ? terms[0]! : tf.addN(terms)) as Tensor4D;
+      values.set(node, value);
+      if (node === this.model.skipOut) skipOut = value;
+      leave(node);
+    }
+    return this.result(values, skipOut);
+  }
+
+  private result(values: ReadonlyMap<string, Tensor4D>, skipOut: Tensor4D | undefined): CellOutput {
     const output = values.get(this.model.output);
     if (!output) throw new Error(`${this.prefix}: the output node ${this.model.output} has no input`);
     return { output, ...(skipOut ? { skipOut } : {}) };

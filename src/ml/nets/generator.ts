@@ -7,9 +7,10 @@ import { linear } from '../ops/linear.js';
 import { resize } from '../ops/resize.js';
 import { spectralNormWeight } from '../ops/spectral_norm.js';
 import { tf, type Tensor1D, type Tensor2D, type Tensor4D } from '../tf.js';
+import type { FastPath } from '../fastPath.js';
 import type { EdgeWeights } from './archParams.js';
 import { NetBuilder, type BatchNormWeights, type ConvWeights, type LinearWeights } from './builder.js';
-import { convKernel } from './candidate.js';
+import { convKernel, precomputed } from './candidate.js';
 import { Cell } from './cell.js';
 import type { ForwardContext } from './context.js';
 import { Network } from './network.js';
@@ -32,8 +33,9 @@ export class Generator extends Network {
     readonly model: GeneratorModel,
     random: Random,
     genotype?: NetworkGenotype,
+    options: { readonly fastPath?: FastPath } = {},
   ) {
-    const b = new NetBuilder(random, model.init, model.spectralNorm);
+    const b = new NetBuilder(random, model.init, model.spectralNorm, options.fastPath);
     super(b);
     const latent = (name: string, size: number) => b.linear(name, { inFeatures: model.chunkSize, outFeatures: size * size * model.channels, bias: true, spectralNorm: false });
     this.projections.push({ cell: -1, weights: latent('latent.bottom', model.bottomWidth), size: model.bottomWidth });
@@ -46,13 +48,14 @@ export class Generator extends Network {
     this.toImage = b.conv('head.conv', { kernel: model.head.kernel, cin: model.channels, cout: model.imageChannels });
   }
 
-  forward(z: Tensor2D, ctx: ForwardContext, weights?: EdgeWeights): Tensor4D {
+  forward(z: Tensor2D, context: ForwardContext, weights?: EdgeWeights): Tensor4D {
+    const ctx = this.prepare(context);
     const { model } = this;
     const n = z.shape[0];
     const chunk = (k: number) => tf.slice(z, [0, k * model.chunkSize], [n, model.chunkSize]);
     const project = (k: number) => {
       const p = this.projections[k]!;
-      const w = (p.weights.sn ? spectralNormWeight(p.weights.weight, p.weights.sn, ctx.training) : p.weights.weight) as Tensor2D;
+      const w = (precomputed<Tensor2D>(p.weights.weight, ctx) ?? (p.weights.sn ? spectralNormWeight(p.weights.weight, p.weights.sn, ctx.training) : p.weights.weight)) as Tensor2D;
       return tf.reshape(linear(chunk(k), w, p.weights.bias as Tensor1D | undefined), [n, p.size, p.size, model.channels]) as Tensor4D;
     };
     let h = project(0);

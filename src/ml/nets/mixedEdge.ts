@@ -3,6 +3,7 @@ import { tf, type Tensor, type Tensor1D, type Tensor4D } from '../tf.js';
 import type { NetBuilder } from './builder.js';
 import { buildCandidate, type Candidate } from './candidate.js';
 import type { ForwardContext } from './context.js';
+import { foldedTerms, planFold, type FoldPlan } from './foldedEdge.js';
 
 /**
  * One edge of a cell: in a super-network, the weighted sum of all its candidate operations
@@ -13,6 +14,8 @@ import type { ForwardContext } from './context.js';
 export class Edge {
   readonly candidates: readonly Candidate[];
   private readonly indices: readonly number[];
+  /** How a super-network edge folds its convolutions (fast path), if it can. */
+  readonly fold?: FoldPlan;
 
   constructor(
     b: NetBuilder,
@@ -26,6 +29,8 @@ export class Edge {
     const live = ops.filter(({ op }) => op.def.type !== 'zero');
     this.candidates = live.map(({ op }) => buildCandidate(b, `${prefix}.${op.name}`, op.def, model.inChannels, model.outChannels));
     this.indices = live.map(({ i }) => i);
+    const fold = chosen === undefined && b.fastPath.foldEdges ? planFold(this.candidates, this.indices, model.ops.length, { in: model.inChannels, out: model.outChannels }) : undefined;
+    if (fold) this.fold = fold;
   }
 
   forward(x: Tensor4D, ctx: ForwardContext, weights?: Tensor1D): Tensor4D {
@@ -33,6 +38,7 @@ export class Edge {
       if (this.candidates.length !== 1) throw new Error(`edge ${this.model.name}: a super-network edge needs mixing weights`);
       return this.candidates[0]!.forward(x, ctx);
     }
+    if (this.fold) return tf.addN(foldedTerms(this.fold, x, ctx, weights)) as Tensor4D;
     const w = tf.unstack(weights);
     const terms: Tensor[] = this.candidates.map((c, k) => tf.mul(c.forward(x, ctx), w[this.indices[k]!]!));
     if (terms.length === 0) throw new Error(`edge ${this.model.name} has only zero operations`);

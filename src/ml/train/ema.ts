@@ -17,12 +17,11 @@ export class Ema {
   }
 
   update(): void {
-    tf.tidy(() => {
-      for (const p of this.params) {
-        const avg = this.averages.get(p.name)!;
-        avg.assign(tf.add(tf.mul(avg, this.decay), tf.mul(p.variable, 1 - this.decay)));
-      }
-    });
+    // One scope per parameter: the temporaries of one update never add up to the network's size.
+    for (const p of this.params) {
+      const avg = this.averages.get(p.name)!;
+      tf.tidy(() => avg.assign(tf.add(tf.mul(avg, this.decay), tf.mul(p.variable, 1 - this.decay))));
+    }
   }
 
   async read(): Promise<Map<string, Float32Array>> {

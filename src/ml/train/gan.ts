@@ -3,6 +3,7 @@ import type { Random } from '../../util/random.js';
 import type { ArchParams, EdgeWeights, Relaxation } from '../nets/archParams.js';
 import { TRAINING, type ForwardContext } from '../nets/context.js';
 import type { Network } from '../nets/network.js';
+import type { FastPath } from '../fastPath.js';
 import { tf, type Scalar, type Tensor, type Tensor2D, type Tensor4D } from '../tf.js';
 import { Adam } from './adam.js';
 import { Ema } from './ema.js';
@@ -27,6 +28,8 @@ export interface GanSettings {
     readonly generatorArch?: AdamDef;
     readonly discriminatorArch?: AdamDef;
   };
+  /** Fast-path switches; only fusedAdam concerns the game (the networks carry their own). */
+  readonly fastPath?: Partial<FastPath>;
 }
 
 /** Losses of one iteration; the generator's only on iterations with a generator step. */
@@ -66,11 +69,12 @@ export class AdversarialGame {
     readonly settings: GanSettings,
   ) {
     const o = settings.optimizers;
+    const fused = { fused: settings.fastPath?.fusedAdam ?? true };
     this.optimizers = {
-      generator: new Adam(generator.net.params.list('weight'), o.generator),
-      discriminator: new Adam(discriminator.net.params.list('weight'), o.discriminator),
-      ...(generator.arch && o.generatorArch ? { generatorArch: new Adam(generator.arch.params.list('arch'), o.generatorArch) } : {}),
-      ...(discriminator.arch && o.discriminatorArch ? { discriminatorArch: new Adam(discriminator.arch.params.list('arch'), o.discriminatorArch) } : {}),
+      generator: new Adam(generator.net.params.list('weight'), o.generator, fused),
+      discriminator: new Adam(discriminator.net.params.list('weight'), o.discriminator, fused),
+      ...(generator.arch && o.generatorArch ? { generatorArch: new Adam(generator.arch.params.list('arch'), o.generatorArch, fused) } : {}),
+      ...(discriminator.arch && o.discriminatorArch ? { discriminatorArch: new Adam(discriminator.arch.params.list('arch'), o.discriminatorArch, fused) } : {}),
     };
     this.ema = new Ema(generator.net.params.list('weight'), settings.ema);
     this.lr = { generator: o.generator.lr, discriminator: o.discriminator.lr };
@@ -89,7 +93,8 @@ export class AdversarialGame {
     const dWeights = () => this.discriminator.arch?.weights(relaxation());
     const G = (input: Tensor2D) => this.generator.net.forward(input, TRAINING, gWeights());
     const D = (input: Tensor4D) => this.discriminator.net.forward(input, TRAINING, dWeights());
-    const losses: { dLoss?: number; dArchLoss?: number; gLoss?: number; gArchLoss?: number } = {};
+    // Loss tensors, read together once at the end of the step (no synchronous read in between).
+    const losses: { dLoss?: Scalar; dArchLoss?: Scalar; gLoss?: Scalar; gArchLoss?: Scalar } = {};
     let t = performance.now();
     const lap = (key: keyof StepTimes) => {
       const now = performance.now();
@@ -97,47 +102,74 @@ export class AdversarialGame {
       t = now;
     };
 
-    if (this.discriminator.arch && this.optimizers.discriminatorArch && archPart > 0) {
-      const realArch = tf.slice(real, [weightPart, 0, 0, 0], [archPart, -1, -1, -1]);
-      const searchZ = z(archPart);
-      losses.dArchLoss = await this.update(this.discriminator.arch.params.list('arch'), this.optimizers.discriminatorArch, () => {
-        const fake = tf.tidy(() => G(searchZ));
-        return discriminatorHinge(D(realArch), D(fake));
-      });
-      tf.dispose([realArch, searchZ]);
-    }
-    lap('dArch');
-
-    const realWeights = weightPart === count ? real : tf.slice(real, [0, 0, 0, 0], [weightPart, -1, -1, -1]);
-    const zD = z(weightPart);
-    losses.dLoss = await this.update(this.discriminator.net.params.list('weight'), this.optimizers.discriminator, () => {
-      const realLogits = D(realWeights);
-      const fake = tf.tidy(() => G(zD));
-      return discriminatorHinge(realLogits, D(fake));
-    }, this.lr.discriminator);
-    if (realWeights !== real) realWeights.dispose();
-    zD.dispose();
-    lap('dWeights');
-
-    const genZ = z(this.settings.generatorBatch);
-    if (iteration % this.settings.nCritic === 0) {
-      if (this.generator.arch && this.optimizers.generatorArch) {
-        const searchZ = z(this.settings.generatorBatch);
-        losses.gArchLoss = await this.update(this.generator.arch.params.list('arch'), this.optimizers.generatorArch, () => generatorHinge(D(G(searchZ))));
-        searchZ.dispose();
+    try {
+      if (this.discriminator.arch && this.optimizers.discriminatorArch && archPart > 0) {
+        const realArch = tf.slice(real, [weightPart, 0, 0, 0], [archPart, -1, -1, -1]);
+        const searchZ = z(archPart);
+        try {
+          losses.dArchLoss = this.update(this.discriminator.arch.params.list('arch'), this.optimizers.discriminatorArch, () => {
+            const fake = detached(() => G(searchZ));
+            return discriminatorHinge(D(realArch), D(fake));
+          });
+        } finally {
+          tf.dispose([realArch, searchZ]);
+        }
       }
-      lap('gArch');
-      losses.gLoss = await this.update(this.generator.net.params.list('weight'), this.optimizers.generator, () => generatorHinge(D(G(genZ))), this.lr.generator);
-      this.ema.update();
-      lap('gWeights');
+      lap('dArch');
+
+      const realWeights = weightPart === count ? real : tf.slice(real, [0, 0, 0, 0], [weightPart, -1, -1, -1]);
+      const zD = z(weightPart);
+      try {
+        losses.dLoss = this.update(this.discriminator.net.params.list('weight'), this.optimizers.discriminator, () => {
+          const realLogits = D(realWeights);
+          const fake = detached(() => G(zD));
+          return discriminatorHinge(realLogits, D(fake));
+        }, this.lr.discriminator);
+      } finally {
+        if (realWeights !== real) realWeights.dispose();
+        zD.dispose();
+      }
+      lap('dWeights');
+
+      const genZ = z(this.settings.generatorBatch);
+      try {
+        if (iteration % this.settings.nCritic === 0) {
+          if (this.generator.arch && this.optimizers.generatorArch) {
+            const searchZ = z(this.settings.generatorBatch);
+            try {
+              losses.gArchLoss = this.update(this.generator.arch.params.list('arch'), this.optimizers.generatorArch, () => generatorHinge(D(G(searchZ))));
+            } finally {
+              searchZ.dispose();
+            }
+          }
+          lap('gArch');
+          losses.gLoss = this.update(this.generator.net.params.list('weight'), this.optimizers.generator, () => generatorHinge(D(G(genZ))), this.lr.generator);
+          this.ema.update();
+          lap('gWeights');
+        }
+      } finally {
+        genZ.dispose();
+      }
+      const entries = Object.entries(losses) as [keyof StepLosses, Scalar][];
+      const values = await Promise.all(entries.map(async ([, t]) => (await t.data())[0]!));
+      return Object.fromEntries(entries.map(([key], i) => [key, values[i]!])) as unknown as StepLosses;
+    } finally {
+      tf.dispose(Object.values(losses));
     }
-    genZ.dispose();
-    return losses as StepLosses;
   }
 
-  /** Gradient of `loss` for `params`, one Adam step, buffers committed; returns the loss. */
-  private async update(params: readonly { name: string; variable: tf.Variable }[], optimizer: Adam, loss: () => Scalar, lr?: number): Promise<number> {
-    const { value, grads } = tf.variableGrads(loss, params.map((p) => p.variable));
+  /** Gradient of `loss` for `params`, one Adam step, buffers committed; returns the loss tensor. */
+  private update(params: readonly { name: string; variable: tf.Variable }[], optimizer: Adam, loss: () => Scalar, lr?: number): Scalar {
+    let result: ReturnType<typeof tf.variableGrads>;
+    try {
+      result = tf.variableGrads(loss, params.map((p) => p.variable));
+    } catch (error) {
+      // A failed pass (e.g. the wasm heap is full) must not leave its buffer updates staged.
+      this.generator.net.discardBuffers();
+      this.discriminator.net.discardBuffers();
+      throw error;
+    }
+    const { value, grads } = result;
     try {
       const byName: Record<string, Tensor> = {};
       for (const p of params) {
@@ -146,9 +178,12 @@ export class AdversarialGame {
       }
       optimizer.apply(byName, lr);
       this.commitBuffers();
-      return (await value.data())[0]!;
+      return value;
+    } catch (error) {
+      value.dispose();
+      throw error;
     } finally {
-      tf.dispose([value, ...Object.values(grads)]);
+      tf.dispose(Object.values(grads));
     }
   }
 
@@ -161,6 +196,16 @@ export class AdversarialGame {
     for (const o of Object.values(this.optimizers)) o?.dispose();
     this.ema.dispose();
   }
+}
+
+/**
+ * f() with nothing recorded on the gradient tape (PyTorch's G(z).detach() in a D step): it runs
+ * as the forward of a custom-gradient node without inputs, where tfjs does not record, so the
+ * generator's activations are neither cloned for a backward pass nor kept until it ends. Its
+ * forward still stages buffer updates (batch norm), as PyTorch's does.
+ */
+export function detached<T extends Tensor>(f: () => T): T {
+  return tf.customGrad(() => ({ value: f(), gradFunc: () => [] }))() as T;
 }
 
 /** z ~ N(0, I) of shape [n, dim] from our seeded stream (reproducible and resumable). */

@@ -8,6 +8,8 @@ import { conv2dFilterGradient, conv2dInputGradient, type ConvPad, type RoundingM
 import { cpuFallbackKernel } from './cpu_fallback.js';
 import { depthwiseFilterGradient, depthwiseInputGradient } from './depthwise_backprop.js';
 import { toOutput, viewInput } from './kernel_io.js';
+import { sharingCastKernel, sharingIdentityKernel } from './shared_data.js';
+import { heapSliceKernel, heapSplitKernel, heapUnpackKernel } from './slice.js';
 
 export type PatchedBackend = 'wasm' | 'cpu';
 
@@ -129,6 +131,11 @@ const PATCHES: Record<PatchedBackend, readonly ((backendName: string) => KernelC
     depthwiseFilterKernel, // missing on wasm
     (b) => cpuFallbackKernel('UnsortedSegmentSum', b), // missing on wasm (gradient of gather)
     (b) => cpuFallbackKernel('MaxPoolGrad', b), // wrong on wasm for all-negative windows
+    sharingIdentityKernel, // the shipped one copies every tensor saved for a backward pass
+    sharingCastKernel, // likewise for same-type casts (the gradient of a saved clone)
+    heapSliceKernel, // the shipped one copies its whole input first
+    heapSplitKernel, // ... once per output
+    heapUnpackKernel, // ... once per output
   ],
   cpu: [
     convFilterKernel, // the native one is 35-46x slower than the cpu forward conv it is built from

@@ -1,0 +1,131 @@
+/**
+ * Slice, SplitV and Unpack for tfjs-backend-wasm that read their input in place.
+ *
+ * Why: the shipped Slice starts with backend.readSync(x), which copies the *whole* input out of
+ * the wasm heap into a fresh ArrayBuffer, and SplitV and Unpack call it once per output: an
+ * n-way split copies its input n times. Splitting the flat parameter vector of a fused Adam
+ * step into ~270 parameters took 232 ms for 450k floats (it is a 2 ms copy). These kernels copy
+ * only the sliced elements, from a view of the heap.
+ */
+import { tf, type KernelConfig, type KernelFunc, type TensorInfo } from '../../tf.js';
+
+/** The parts of tfjs-backend-wasm's BackendWasm these kernels use. */
+interface WasmHeapBackend {
+  makeOutput(shape: number[], dtype: string): TensorInfo;
+  typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
+}
+
+type Heap = Float32Array | Int32Array | Uint8Array;
+
+function strides(shape: readonly number[]): number[] {
+  const out = new Array<number>(shape.length).fill(1);
+  for (let i = shape.length - 2; i >= 0; i--) out[i] = out[i + 1]! * shape[i + 1]!;
+  return out;
+}
+
+/** Copies the block [begin, begin + size) of `from` (shape `shape`) into `to`, row by row. */
+function copyBlock(from: Heap, shape: readonly number[], begin: readonly number[], size: readonly number[], to: Heap): void {
+  const rank = shape.length;
+  const xStrides = strides(shape);
+  // Merge the trailing axes that are taken whole into one contiguous run.
+  let inner = rank - 1;
+  let run = size[rank - 1]!;
+  while (inner > 0 && size[inner] === shape[inner] && begin[inner] === 0) {
+    inner -= 1;
+    run *= size[inner]!;
+  }
+  const base = begin[inner]! * xStrides[inner]!;
+  if (inner === 0) {
+    to.set(from.subarray(base, base + run));
+    return;
+  }
+  // Walk the outer index space [0, size[0..inner)) with an odometer. Short runs are copied in a
+  // loop: a subarray per run allocates a view, which costs more than copying a few floats.
+  const index = new Array<number>(inner).fill(0);
+  let offset = 0;
+  for (;;) {
+    let start = base;
+    for (let a = 0; a < inner; a++) start += (begin[a]! + index[a]!) * xStrides[a]!;
+    if (run < 64) {
+      for (let t = 0; t < run; t++) to[offset + t] = from[start + t]!;
+    } else {
+      to.set(from.subarray(start, start + run), offset);
+    }
+    offset += run;
+    let a = inner - 1;
+    while (a >= 0) {
+      index[a]! += 1;
+      if (index[a]! < size[a]!) break;
+      index[a] = 0;
+      a -= 1;
+    }
+    if (a < 0) return;
+  }
+}
+
+function sliceInPlace(backend: WasmHeapBackend, x: TensorInfo, begin: readonly number[], size: readonly number[]): TensorInfo {
+  // makeOutput may grow the heap: take the views after it.
+  const out = backend.makeOutput([...size], x.dtype);
+  if (size.some((s) => s === 0)) return out;
+  copyBlock(backend.typedArrayFromHeap(x), x.shape, begin, size, backend.typedArrayFromHeap(out));
+  return out;
+}
+
+function unsupported(x: TensorInfo): boolean {
+  return x.dtype === 'string' || x.dtype === 'complex64' || x.shape.length === 0;
+}
+
+export function heapSliceKernel(backendName: string): KernelConfig {
+  const shipped = tf.getKernel('Slice', backendName);
+  if (!shipped) throw new Error(`the ${backendName} backend has no Slice kernel`);
+  const kernelFunc: KernelFunc = (params) => {
+    const x = params.inputs.x!;
+    if (unsupported(x)) return shipped.kernelFunc(params);
+    const { begin, size } = params.attrs as { begin: number | number[]; size: number | number[] };
+    const [b, s] = tf.slice_util.parseSliceParams(x as unknown as tf.Tensor, begin, size);
+    return sliceInPlace(params.backend as unknown as WasmHeapBackend, x, b!, s!);
+  };
+  return { kernelName: 'Slice', backendName, kernelFunc };
+}
+
+export function heapSplitKernel(backendName: string): KernelConfig {
+  const shipped = tf.getKernel('SplitV', backendName);
+  if (!shipped) throw new Error(`the ${backendName} backend has no SplitV kernel`);
+  const kernelFunc: KernelFunc = (params) => {
+    const x = params.inputs.x!;
+    if (unsupported(x)) return shipped.kernelFunc(params);
+    const { numOrSizeSplits, axis } = params.attrs as { numOrSizeSplits: number | number[]; axis: number };
+    const a = tf.util.parseAxisParam(axis, x.shape)[0]!;
+    const sizes = tf.backend_util.prepareSplitSize(x as unknown as tf.Tensor, numOrSizeSplits, a);
+    const begin = new Array<number>(x.shape.length).fill(0);
+    return sizes.map((s) => {
+      const size = [...x.shape];
+      size[a] = s;
+      const out = sliceInPlace(params.backend as unknown as WasmHeapBackend, x, begin, size);
+      begin[a]! += s;
+      return out;
+    });
+  };
+  return { kernelName: 'SplitV', backendName, kernelFunc };
+}
+
+export function heapUnpackKernel(backendName: string): KernelConfig {
+  const shipped = tf.getKernel('Unpack', backendName);
+  if (!shipped) throw new Error(`the ${backendName} backend has no Unpack kernel`);
+  const kernelFunc: KernelFunc = (params) => {
+    const value = params.inputs.value!;
+    if (unsupported(value)) return shipped.kernelFunc(params);
+    let axis = (params.attrs as { axis: number }).axis;
+    if (axis < 0) axis += value.shape.length;
+    const outShape = value.shape.filter((_, i) => i !== axis);
+    const begin = new Array<number>(value.shape.length).fill(0);
+    const size = [...value.shape];
+    size[axis] = 1;
+    return Array.from({ length: value.shape[axis]! }, (_, i) => {
+      begin[axis] = i;
+      const out = sliceInPlace(params.backend as unknown as WasmHeapBackend, value, begin, size);
+      return { ...out, shape: outShape };
+    });
+  };
+  return { kernelName: 'Unpack', backendName, kernelFunc };
+}

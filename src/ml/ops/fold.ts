@@ -1,0 +1,134 @@
+/**
+ * Folding weighted convolution kernels into shared footprints (shared/TFJS.md, "The mixed edge
+ * as one convolution"; probes/tfjs/fold_lib.js).
+ *
+ * Convolutions of one input with centred kernels (padding d(k-1)/2) add up to one convolution
+ * whose kernel is the sum of the kernels embedded in a common footprint: a k×k kernel at
+ * dilation d sits at offset (S - d(k-1) - 1)/2 of an S×S footprint with its taps d apart. This
+ * holds at stride 1 and 2 alike. Dilation-2 kernels wider than the dense footprint are folded
+ * among themselves instead, as dilation-2 kernels of size S' (run on the polyphase split).
+ *
+ * All embeddings, weightings and sums are one matMul of a constant 0/1 placement matrix with the
+ * row-scaled tap matrix [sum k², in*out], inside one custom-gradient node: tfjs's own matMul
+ * gradient would use transposeA, which tfjs-backend-wasm runs outside XNNPACK.
+ */
+import { tf, type GradSaveFunc, type Tensor, type Tensor1D, type Tensor2D, type Tensor4D } from '../tf.js';
+import { constantMatrix, type ConstantMatrix } from './constants.js';
+
+export interface FoldMember {
+  /** Square kernel size k. */
+  readonly kernel: number;
+  readonly dilation: 1 | 2;
+  /** Index of the member's mixing weight in the weight vector. */
+  readonly weightIndex: number;
+  /** Which footprint it is embedded in. */
+  readonly footprint: number;
+}
+
+export interface Footprint {
+  /** Side S of the folded kernel. */
+  readonly size: number;
+  /** Dilation the folded kernel runs at (1 for the dense footprint, 2 for the polyphase one). */
+  readonly dilation: 1 | 2;
+}
+
+export interface FoldLayout {
+  readonly members: readonly FoldMember[];
+  readonly footprints: readonly Footprint[];
+  /** Length of the mixing-weight vector. */
+  readonly weights: number;
+}
+
+interface FoldMatrices {
+  /** [sum S², sum k²]: tap (a, b) of member i to its place in its footprint. */
+  readonly placement: ConstantMatrix;
+  /** [sum k², weights]: row r of the tap matrix belongs to weight index c. */
+  readonly rowWeight: ConstantMatrix;
+  readonly taps: readonly number[];
+  readonly rows: readonly number[];
+}
+
+function matrices(layout: FoldLayout): FoldMatrices {
+  const taps = layout.members.map((m) => m.kernel * m.kernel);
+  const rows = layout.footprints.map((f) => f.size * f.size);
+  const totalTaps = taps.reduce((a, b) => a + b, 0);
+  const totalRows = rows.reduce((a, b) => a + b, 0);
+  const key = `fold|${layout.weights}|${layout.footprints.map((f) => `${f.size}d${f.dilation}`).join(',')}|${layout.members.map((m) => `${m.kernel}d${m.dilation}@${m.footprint}w${m.weightIndex}`).join(',')}`;
+  const rowStart = rows.map((_, i) => rows.slice(0, i).reduce((a, b) => a + b, 0));
+  const placement = constantMatrix(`${key}|placement`, totalRows, totalTaps, (values) => {
+    let column = 0;
+    for (const m of layout.members) {
+      const f = layout.footprints[m.footprint]!;
+      // In the footprint's own coordinates a member's taps are m.dilation / f.dilation apart.
+      const step = m.dilation / f.dilation;
+      const span = step * (m.kernel - 1) + 1;
+      const offset = (f.size - span) / 2;
+      if (!Number.isInteger(step) || !Number.isInteger(offset) || offset < 0) {
+        throw new Error(`fold: a ${m.kernel}x${m.kernel} kernel at dilation ${m.dilation} does not fit footprint ${f.size} at dilation ${f.dilation}`);
+      }
+      for (let a = 0; a < m.kernel; a++) {
+        for (let b = 0; b < m.kernel; b++) {
+          const row = rowStart[m.footprint]! + (offset + a * step) * f.size + (offset + b * step);
+          values[row * totalTaps + column + a * m.kernel + b] = 1;
+        }
+      }
+      column += m.kernel * m.kernel;
+    }
+  });
+  const rowWeight = constantMatrix(`${key}|rows`, totalTaps, layout.weights, (values) => {
+    let row = 0;
+    for (const m of layout.members) {
+      for (let t = 0; t < m.kernel * m.kernel; t++, row++) values[row * layout.weights + m.weightIndex] = 1;
+    }
+  });
+  return { placement, rowWeight, taps, rows };
+}
+
+/** x reshaped to `shape` unless it has it already (a reshape is a kernel call in tfjs). */
+function shaped(x: Tensor, shape: readonly number[]): Tensor {
+  return x.shape.length === shape.length && x.shape.every((d, i) => d === shape[i]) ? x : tf.reshape(x, [...shape]);
+}
+
+/**
+ * The folded kernels, one per footprint ([S, S, in, out] each): sum over the footprint's members
+ * of w[member.weightIndex] · embed(kernel). Differentiable in the kernels and in w. A kernel may
+ * come in any shape with the [k, k, in, out] memory layout (e.g. the [1, k*k*in, out] matrix a
+ * spectral-norm group produces); its gradient has its shape.
+ */
+export function foldKernels(kernels: readonly Tensor[], weights: Tensor1D, layout: FoldLayout, channels: { in: number; out: number }): Tensor4D[] {
+  if (kernels.length !== layout.members.length) throw new Error(`fold: ${kernels.length} kernels for ${layout.members.length} members`);
+  const { in: inChannels, out: outChannels } = channels;
+  const width = inChannels * outChannels;
+  const { placement, rowWeight, taps, rows } = matrices(layout);
+  const n = kernels.length;
+  // Member i as [1, k²·in, out]: they concatenate along axis 1 into the [Σk², in·out] tap matrix.
+  const rowsOf = (i: number) => [1, taps[i]! * inChannels, outChannels];
+  const fold = tf.customGrad((...args: (Tensor | GradSaveFunc)[]) => {
+    const ks = args.slice(0, n) as Tensor[];
+    const w = args[n] as Tensor1D;
+    const save = args[n + 1] as GradSaveFunc;
+    const parts = ks.map((k, i) => shaped(k, rowsOf(i)));
+    const stacked = tf.reshape(n === 1 ? parts[0]! : tf.concat(parts, 1), [-1, width]) as Tensor2D;
+    const scale = tf.matMul(rowWeight.matrix, tf.reshape(w, [layout.weights, 1]));
+    save([stacked, scale]);
+    return {
+      value: tf.matMul(placement.matrix, tf.mul(stacked, scale) as Tensor2D),
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [stackedSaved, scaleSaved] = saved as [Tensor2D, Tensor2D];
+        const dScaled = tf.matMul(placement.transposed, dy as Tensor2D);
+        const dStacked = tf.mul(dScaled, scaleSaved);
+        const dScale = tf.sum(tf.mul(dScaled, stackedSaved), 1, true) as Tensor2D;
+        const dw = tf.reshape(tf.matMul(rowWeight.transposed, dScale), [layout.weights]);
+        const asRows = tf.reshape(dStacked, [1, -1, outChannels]);
+        const dParts = n === 1 ? [asRows] : tf.split(asRows, taps.map((t) => t * inChannels), 1);
+        return [...dParts.map((d, i) => shaped(d, ks[i]!.shape)), dw];
+      },
+    };
+  });
+  const folded = fold(...kernels, weights) as Tensor2D;
+  const parts = rows.length === 1 ? [folded] : tf.split(folded, rows as number[], 0);
+  return parts.map((p, i) => {
+    const s = layout.footprints[i]!.size;
+    return tf.reshape(p, [s, s, inChannels, outChannels]) as Tensor4D;
+  });
+}
