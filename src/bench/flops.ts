@@ -1,0 +1,47 @@
+/**
+ * Useful work of one iteration (n_critic 1), from the pure MAC counts of src/nas/count.ts (the
+ * reference's counting: every candidate of a super-network edge at its own kernel size, none of
+ * the folding). A backward pass is counted as twice its forward (input and weight gradients),
+ * as for the reference's PyTorch step.
+ */
+import type { BenchGame } from './cases.js';
+
+export interface ImageCounts {
+  /** Images each network processes forward and backward in one iteration. */
+  readonly generator: { readonly forward: number; readonly backward: number };
+  readonly discriminator: { readonly forward: number; readonly backward: number };
+}
+
+/**
+ * With a D batch B split into w = floor(B·split) (weight step) and a = B − w (architecture
+ * step), and a G batch g:
+ *   D arch step:   G fwd a;       D fwd+bwd 2a (real, fake)
+ *   D weight step: G fwd w;       D fwd+bwd 2w
+ *   G arch step:   G fwd+bwd g;   D fwd+bwd g
+ *   G weight step: G fwd+bwd g;   D fwd+bwd g
+ * Re-training has no architecture steps.
+ */
+export function imageCounts(batch: BenchGame['batch'], search: boolean): ImageCounts {
+  const w = Math.floor(batch.discriminator * batch.split);
+  const a = batch.discriminator - w;
+  const g = batch.generator;
+  if (search) {
+    return {
+      generator: { forward: a + w + 2 * g, backward: 2 * g },
+      discriminator: { forward: 2 * a + 2 * w + 2 * g, backward: 2 * a + 2 * w + 2 * g },
+    };
+  }
+  return {
+    generator: { forward: w + g, backward: g },
+    discriminator: { forward: 2 * w + g, backward: 2 * w + g },
+  };
+}
+
+export const FLOP_FORMULA =
+  'FLOP = 2 * (MAC_G * (fwd_G + 2 * bwd_G) + MAC_D * (fwd_D + 2 * bwd_D)); MAC = multiply-accumulates per image (src/nas/count.ts), fwd/bwd = images through each network per iteration';
+
+export function iterationFlops(bench: Pick<BenchGame, 'batch' | 'macs' | 'search'>): { flops: number; images: ImageCounts } {
+  const images = imageCounts(bench.batch, bench.search);
+  const work = (macs: number, n: { forward: number; backward: number }) => macs * (n.forward + 2 * n.backward);
+  return { flops: 2 * (work(bench.macs.generator, images.generator) + work(bench.macs.discriminator, images.discriminator)), images };
+}

@@ -1,0 +1,161 @@
+/**
+ * `npm run bench`: times one AdversarialNAS search iteration of the paper's super-networks at
+ * small widths, the derived network's training iteration, the MNIST quick experiment's
+ * iterations, the paper configuration's memory, and the CLI's start-up. Each case runs in a
+ * child process of its own (clean peak RSS; a wasm heap never shrinks). Prints a table, or one
+ * JSON object with --json. See options.ts for the flags.
+ */
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { tf } from '../ml/tf.js';
+import { FLOP_FORMULA } from './flops.js';
+import { parseOptions, USAGE, type BenchOptions } from './options.js';
+import { toJson, toText, type BenchReport } from './report.js';
+import { runCase, type BenchCase, type CaseResult } from './run.js';
+import { measureStartup } from './startup.js';
+
+const RESULT = 'BENCH_RESULT ';
+const ERROR = 'BENCH_ERROR ';
+
+function plan(o: BenchOptions): BenchCase[] {
+  const cases: BenchCase[] = [];
+  const common = { variants: o.variants, profile: o.profile, ...(o.threads !== undefined ? { threads: o.threads } : {}) };
+  const timing = (backend: string, train = false) =>
+    backend === 'cpu' ? { warmup: 1, iterations: o.cpuIterations } : train ? { warmup: o.trainWarmup, iterations: o.trainIterations } : { warmup: o.warmup, iterations: o.iterations };
+  // The training and paper-size cases would take hours on the pure-JavaScript backend.
+  const heavyBackends = o.backends.filter((b) => b !== 'cpu');
+  if (o.sections.includes('search')) {
+    for (const backend of o.backends) {
+      for (const widths of o.sizes) {
+        cases.push({ name: `search ${widths.generator}/${widths.discriminator}`, kind: 'search', spec: 'cifar10.yaml', backend, widths, batch: 16, generatorBatch: 16, ...timing(backend), ...common });
+      }
+    }
+  }
+  if (o.sections.includes('train')) {
+    for (const backend of heavyBackends) {
+      for (const b of o.trainBatches) {
+        cases.push({
+          name: `train 256/128 batch ${b.generator}/${b.discriminator}`,
+          kind: 'train',
+          spec: 'cifar10.yaml',
+          genotype: 'genotypes/adversarialnas-cifar10.yaml',
+          backend,
+          batch: b.discriminator,
+          generatorBatch: b.generator,
+          ...timing(backend, true),
+          ...common,
+        });
+      }
+    }
+  }
+  if (o.sections.includes('mnist')) {
+    for (const backend of o.backends) {
+      cases.push({ name: 'mnist search', kind: 'search', spec: 'mnist.yaml', backend, ...timing(backend), ...common });
+      if (backend !== 'cpu') cases.push({ name: 'mnist train', kind: 'train', spec: 'mnist.yaml', genotype: 'genotypes/adversarialnas-cifar10.yaml', backend, ...timing(backend, true), ...common });
+    }
+  }
+  if (o.sections.includes('memory')) {
+    const backend = heavyBackends[0] ?? 'wasm';
+    for (const batch of o.memoryBatches) {
+      cases.push({ name: `memory 160/80 batch ${batch}`, kind: 'search', spec: 'cifar10.yaml', backend, batch, generatorBatch: batch, warmup: 0, iterations: 0, variants: ['fast'], profile: true });
+    }
+  }
+  return cases;
+}
+
+/**
+ * Runs a case in a child process; progress lines go to stderr. A case that outlives
+ * `timeoutMs` is killed (a last resort: a full wasm heap fails with a message since
+ * src/ml/backend/wasm_heap.ts, but allocations inside XNNPACK are not guarded).
+ */
+function runChild(c: BenchCase, timeoutMs: number): Promise<CaseResult> {
+  const self = fileURLToPath(import.meta.url);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...process.execArgv, self, '--child', JSON.stringify(c)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      process.stderr.write(d);
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const line = stdout.split('\n').find((l) => l.startsWith(RESULT));
+      const failure = stdout.split('\n').find((l) => l.startsWith(ERROR));
+      if (line) resolve(JSON.parse(line.slice(RESULT.length)) as CaseResult);
+      else if (failure) reject(new Error(failure.slice(ERROR.length)));
+      else if (timedOut) reject(new Error(`killed after ${Math.round(timeoutMs / 1000)} s (with wasm: likely out of its 4 GiB heap)`));
+      else reject(new Error(`exited with ${signal ?? code}${stderr ? `: ${lastLines(stderr)}` : ''}`));
+    });
+  });
+}
+
+const lastLines = (text: string) => text.trim().split('\n').filter((l) => l.length < 400).slice(-3).join(' | ');
+
+async function child(payload: string): Promise<number> {
+  const c = JSON.parse(payload) as BenchCase;
+  try {
+    const result = await runCase(c, (line) => process.stderr.write(`  ${line}\n`));
+    process.stdout.write(`${RESULT}${JSON.stringify(result)}\n`);
+    return 0;
+  } catch (error) {
+    process.stdout.write(`${ERROR}${(error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ')}\n`);
+    return 1;
+  }
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  if (argv[0] === '--child') return child(argv[1]!);
+  let options: BenchOptions | 'help';
+  try {
+    options = parseOptions(argv);
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+    return 2;
+  }
+  if (options === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const meta = {
+    date: new Date().toISOString(),
+    node: process.version,
+    tfjs: tf.version_core,
+    cpus: os.cpus()[0]?.model ?? 'unknown CPU',
+    cores: os.availableParallelism(),
+    loadAverage: os.loadavg(),
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  };
+  const results: CaseResult[] = [];
+  const failures: BenchReport['failures'][number][] = [];
+  for (const c of plan(options)) {
+    process.stderr.write(`${c.name} on ${c.backend}...\n`);
+    try {
+      results.push(await runChild(c, options.timeoutMinutes * 60_000));
+    } catch (error) {
+      failures.push({ name: c.name, backend: c.backend, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  const startup = options.sections.includes('startup') ? measureStartup({ runs: options.startupRuns, inProcessSpec: 'cifar10.yaml', cliSpec: 'mnist.yaml' }) : undefined;
+  const report: BenchReport = { meta, flopFormula: FLOP_FORMULA, results, failures, ...(startup ? { startup } : {}) };
+  process.stdout.write(options.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : toText(report));
+  return failures.length > 0 ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

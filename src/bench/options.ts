@@ -1,0 +1,118 @@
+/** Command-line options of `npm run bench` (node's parseArgs; the bench is not part of the dsl CLI). */
+import { parseArgs } from 'node:util';
+import type { BackendName } from '../ml/backend/index.js';
+import type { Variant } from './run.js';
+
+export const SECTIONS = ['search', 'train', 'mnist', 'memory', 'startup'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+export interface BenchOptions {
+  readonly json: boolean;
+  readonly sections: readonly Section[];
+  readonly sizes: readonly { readonly generator: number; readonly discriminator: number }[];
+  readonly backends: readonly BackendName[];
+  readonly cpu: boolean;
+  readonly iterations: number;
+  readonly warmup: number;
+  readonly cpuIterations: number;
+  readonly trainIterations: number;
+  readonly trainWarmup: number;
+  /** Training batches G/D of the CIFAR-10 training case, one case each. */
+  readonly trainBatches: readonly { readonly generator: number; readonly discriminator: number }[];
+  readonly threads?: number;
+  readonly variants: readonly Variant[];
+  readonly profile: boolean;
+  readonly memoryBatches: readonly number[];
+  readonly startupRuns: number;
+  /** A case still running after this long is killed and reported as failed. */
+  readonly timeoutMinutes: number;
+}
+
+export const USAGE = `usage: npm run bench -- [options]
+
+  --json                 print one JSON object instead of the table
+  --only LIST            sections: ${SECTIONS.join(',')} (default: search,train,mnist,startup)
+  --sizes LIST           search widths G/D (default 16/16,32/32)
+  --backends LIST        wasm, tensorflow, tensorflow-gpu, cpu (default: wasm)
+  --cpu                  also the cpu backend (pure JavaScript, very slow) with --cpu-iterations
+  --iterations N         timed search iterations per case after warm-up (default 10)
+  --warmup N             warm-up iterations (default 2)
+  --cpu-iterations N     timed iterations on cpu (default 2, warm-up 1)
+  --train-iterations N   timed iterations of the training cases (default 3, warm-up 1)
+  --train-batches LIST   G/D batches of the CIFAR-10 training case (default 80/40,40/20: the paper's
+                         80/40 does not fit the 4 GiB of wasm and fails with a message saying so)
+  --threads N            wasm threads (default: all cores)
+  --compare              A/B: the straightforward path and the fast path, iterations interleaved
+  --no-profile           skip the profiled iteration (kernel count, peak tensor bytes)
+  --memory-batches LIST  batches tried at the paper's search widths by --only memory (default 2,8)
+  --startup-runs N       CLI cold starts timed (default 5)
+  --timeout-minutes N    kill a case that runs longer (default 30)
+  -h, --help`;
+
+const list = (text: string) => text.split(',').map((s) => s.trim()).filter(Boolean);
+
+function positive(name: string, text: string | undefined, fallback: number, min = 1): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${text}`);
+  return n;
+}
+
+export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      json: { type: 'boolean' },
+      only: { type: 'string' },
+      sizes: { type: 'string' },
+      backends: { type: 'string' },
+      cpu: { type: 'boolean' },
+      iterations: { type: 'string' },
+      warmup: { type: 'string' },
+      'cpu-iterations': { type: 'string' },
+      'train-iterations': { type: 'string' },
+      'train-batches': { type: 'string' },
+      threads: { type: 'string' },
+      compare: { type: 'boolean' },
+      'no-profile': { type: 'boolean' },
+      'memory-batches': { type: 'string' },
+      'startup-runs': { type: 'string' },
+      'timeout-minutes': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) return 'help';
+  const sections = values.only ? list(values.only) : ['search', 'train', 'mnist', 'startup'];
+  for (const s of sections) if (!(SECTIONS as readonly string[]).includes(s)) throw new Error(`--only: unknown section '${s}' (${SECTIONS.join(', ')})`);
+  const pairs = (option: string, text: string) =>
+    list(text).map((item) => {
+      const m = /^(\d+)\/(\d+)$/.exec(item);
+      if (!m) throw new Error(`--${option}: '${item}' is not two numbers a/b, e.g. 16/16`);
+      return { generator: Number(m[1]), discriminator: Number(m[2]) };
+    });
+  const sizes = pairs('sizes', values.sizes ?? '16/16,32/32');
+  const trainBatches = pairs('train-batches', values['train-batches'] ?? '80/40,40/20');
+  const backends = list(values.backends ?? 'wasm') as BackendName[];
+  const known: readonly string[] = ['wasm', 'tensorflow', 'tensorflow-gpu', 'cpu', 'webgpu'];
+  for (const b of backends) if (!known.includes(b)) throw new Error(`--backends: unknown backend '${b}'`);
+  return {
+    json: values.json ?? false,
+    sections: sections as Section[],
+    sizes,
+    backends: values.cpu && !backends.includes('cpu') ? [...backends, 'cpu'] : backends,
+    cpu: values.cpu ?? backends.includes('cpu'),
+    iterations: positive('iterations', values.iterations, 10),
+    warmup: positive('warmup', values.warmup, 2, 0),
+    cpuIterations: positive('cpu-iterations', values['cpu-iterations'], 2),
+    trainIterations: positive('train-iterations', values['train-iterations'], 3),
+    trainWarmup: 1,
+    trainBatches,
+    ...(values.threads !== undefined ? { threads: positive('threads', values.threads, 1) } : {}),
+    variants: values.compare ? ['straight', 'fast'] : ['fast'],
+    profile: !values['no-profile'],
+    memoryBatches: list(values['memory-batches'] ?? '2,8').map((b) => positive('memory-batches', b, 1)),
+    startupRuns: positive('startup-runs', values['startup-runs'], 5),
+    timeoutMinutes: positive('timeout-minutes', values['timeout-minutes'], 30),
+  };
+}

@@ -1,0 +1,142 @@
+/** The benchmark's output: a plain-text table, or one JSON object (`--json`). */
+import type { CaseResult } from './run.js';
+import type { StartupMeasurement } from './startup.js';
+import { FLOP_FORMULA } from './flops.js';
+
+export interface BenchReport {
+  readonly meta: {
+    readonly date: string;
+    readonly node: string;
+    readonly tfjs: string;
+    readonly cpus: string;
+    readonly cores: number;
+    readonly loadAverage: readonly number[];
+    readonly memoryGiB: number;
+  };
+  readonly flopFormula: string;
+  readonly results: readonly CaseResult[];
+  readonly failures: readonly { readonly name: string; readonly backend: string; readonly error: string }[];
+  readonly startup?: StartupMeasurement;
+}
+
+const mb = (bytes: number | undefined) => (bytes === undefined ? undefined : Math.round(bytes / 2 ** 20));
+const round = (x: number, digits = 1) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : null);
+
+/** One row per case, backend and variant: the `searchIteration` array of the JSON output and its kin. */
+function rows(results: readonly CaseResult[], kind: (r: CaseResult) => boolean) {
+  return results.filter(kind).flatMap((r) =>
+    r.variants.map((v) => {
+      const m = v.measurement;
+      const size = r.case.widths ? `${r.case.widths.generator}/${r.case.widths.discriminator}` : undefined;
+      return {
+        name: r.case.name,
+        ...(size ? { size } : {}),
+        backend: r.backend.name,
+        variant: v.variant,
+        threads: r.backend.threads,
+        medianMs: round(m.wallMs.median),
+        minMs: round(m.wallMs.min),
+        maxMs: round(m.wallMs.max),
+        q1Ms: round(m.wallMs.q1),
+        q3Ms: round(m.wallMs.q3),
+        iterations: m.iterations,
+        warmup: m.warmup,
+        phasesMs: Object.fromEntries(Object.entries(m.phasesMs).map(([k, x]) => [k, round(x)])),
+        cpuMs: round(m.cpuMs.median),
+        gflops: round(v.gflops, 2),
+        usefulGflop: round(r.flops / 1e9, 2),
+        batch: r.batch,
+        images: r.images,
+        macsPerImage: r.macs,
+        parameters: r.parameters,
+        ...(m.kernels !== undefined ? { kernels: m.kernels } : {}),
+        ...(m.profiledWallMs !== undefined ? { profiledIterationMs: round(m.profiledWallMs) } : {}),
+        tensorMB: mb(m.tensorBytes),
+        peakRssMB: mb(r.peakRssBytes),
+        ...(r.wasmHeapBytes !== undefined ? { wasmHeapMB: mb(r.wasmHeapBytes) } : {}),
+        setupMs: round(r.setupMs, 0),
+        loadAverage: { before: r.loadAverage.before.map((x) => round(x, 2)), after: r.loadAverage.after.map((x) => round(x, 2)) },
+        ...(r.referenceConvGflops !== undefined ? { referenceConvGflops: round(r.referenceConvGflops) } : {}),
+        losses: m.samples[m.samples.length - 1]?.losses,
+      };
+    }),
+  );
+}
+
+const isSearch = (prefix: string) => (r: CaseResult) => r.case.name.startsWith(prefix);
+
+export function toJson(report: BenchReport): object {
+  return {
+    meta: report.meta,
+    flopFormula: report.flopFormula,
+    searchIteration: rows(report.results, isSearch('search ')),
+    training: rows(report.results, isSearch('train ')),
+    mnist: rows(report.results, isSearch('mnist ')),
+    memory: rows(report.results, isSearch('memory ')),
+    ...(report.startup ? { startup: report.startup } : {}),
+    failures: report.failures,
+  };
+}
+
+function table(headers: readonly string[], body: readonly (readonly string[])[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+}
+
+const fmt = (x: number | null | undefined, digits = 0) => (x === null || x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(digits));
+
+export function toText(report: BenchReport): string {
+  const m = report.meta;
+  const out: string[] = [];
+  out.push(`AdversarialNAS benchmark, ${m.date}`);
+  out.push(`node ${m.node}, tfjs ${m.tfjs}, ${m.cores} x ${m.cpus}, ${m.memoryGiB} GiB; load average at start ${m.loadAverage.map((x) => x.toFixed(2)).join(' ')}`);
+  out.push(`useful GFLOP/s: ${report.flopFormula}`);
+  const all = rows(report.results, () => true);
+  if (all.length > 0) {
+    out.push('');
+    out.push(
+      table(
+        ['case', 'backend', 'variant', 'thr', 'median ms', 'min-max ms', 'IQR ms', 'dArch', 'dWeights', 'gArch', 'gWeights', 'cpu ms', 'GFLOP', 'GFLOP/s', 'kernels', 'peak RSS MB', 'wasm heap MB', 'load', 'ref conv GF/s'],
+        all.map((r) => [
+          r.name,
+          r.backend,
+          r.variant,
+          r.threads === null ? '-' : String(r.threads),
+          fmt(r.medianMs),
+          r.iterations > 0 ? `${fmt(r.minMs)}-${fmt(r.maxMs)}` : `(1 profiled: ${fmt(r.profiledIterationMs)})`,
+          r.iterations > 0 ? `${fmt(r.q1Ms)}-${fmt(r.q3Ms)}` : '-',
+          fmt(r.phasesMs.dArch),
+          fmt(r.phasesMs.dWeights),
+          fmt(r.phasesMs.gArch),
+          fmt(r.phasesMs.gWeights),
+          fmt(r.cpuMs),
+          fmt(r.usefulGflop, 1),
+          fmt(r.gflops, 1),
+          r.kernels === undefined ? '-' : String(r.kernels),
+          fmt(r.peakRssMB),
+          fmt(r.wasmHeapMB),
+          `${r.loadAverage.before[0] ?? '-'}`,
+          fmt(r.referenceConvGflops),
+        ]),
+      ),
+    );
+    out.push('');
+    out.push('median/min-max/IQR: wall time of one iteration (n_critic 1: D architecture, D weight, G architecture, G weight steps); phases: medians of');
+    out.push('AdversarialGame.times; cpu ms: process CPU time (all threads); kernels: one extra profiled iteration; peak RSS: the case\'s process');
+    out.push('(all its variants); wasm heap: size of the linear memory, its high-water mark (4 GiB at most); load: 1-minute load average when');
+    out.push('the case started; ref conv: GFLOP/s of a conv 3x3 [16,32,32,64]->64 forward just before (79 with 2 threads on a quiet machine,');
+    out.push('shared/TFJS.md): other processes slow everything down.');
+  }
+  for (const f of report.failures) out.push(`FAILED ${f.name} (${f.backend}): ${f.error}`);
+  if (report.startup) {
+    const s = report.startup;
+    out.push('');
+    out.push(`spec validation in-process (resolveSpec ${s.validateInProcessMs.spec}, warm): median ${fmt(s.validateInProcessMs.median, 1)} ms [${fmt(s.validateInProcessMs.min, 1)}-${fmt(s.validateInProcessMs.max, 1)}] over ${s.validateInProcessMs.n} runs`);
+    if (s.cliColdStartMs) out.push(`CLI cold start (${s.cliColdStartMs.command}): median ${fmt(s.cliColdStartMs.median)} ms [${fmt(s.cliColdStartMs.min)}-${fmt(s.cliColdStartMs.max)}] over ${s.cliColdStartMs.n} runs`);
+    if (s.cliError) out.push(`CLI cold start: not measured (${s.cliError})`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+export { FLOP_FORMULA };

@@ -1,0 +1,120 @@
+/**
+ * One benchmark case in this process: select the backend, build the game, measure it. The
+ * driver (main.ts) runs each case in its own child process so that peak RSS and the wasm heap
+ * (which never shrinks) belong to that case alone.
+ */
+import os from 'node:os';
+import { selectBackend, type BackendName } from '../ml/backend/index.js';
+import { FAST_PATH, STRAIGHT_PATH, type FastPath } from '../ml/fastPath.js';
+import { tf } from '../ml/tf.js';
+import { resolveExperiment, searchGame, trainGame, type BenchGame } from './cases.js';
+import { iterationFlops, type ImageCounts } from './flops.js';
+import { measureInterleaved, referenceConvGflops, wasmHeapBytes, type GameMeasurement } from './measure.js';
+
+export type CaseKind = 'search' | 'train';
+export type Variant = 'fast' | 'straight';
+
+export interface BenchCase {
+  /** Row label, e.g. "search 16/16". */
+  readonly name: string;
+  readonly kind: CaseKind;
+  readonly spec: string;
+  readonly backend: BackendName;
+  readonly threads?: number;
+  /** Search: super-network widths G/D (default: the spec's search widths). */
+  readonly widths?: { readonly generator: number; readonly discriminator: number };
+  /** D batch (split by the spec) and G batch (default: the spec's). */
+  readonly batch?: number;
+  readonly generatorBatch?: number;
+  /** Train: the genotype file under experiments/. */
+  readonly genotype?: string;
+  readonly warmup: number;
+  readonly iterations: number;
+  /** Variants measured, iterations interleaved (A/B in one process). */
+  readonly variants: readonly Variant[];
+  readonly profile: boolean;
+}
+
+export interface VariantResult {
+  readonly variant: Variant;
+  readonly measurement: GameMeasurement;
+  readonly gflops: number;
+}
+
+export interface CaseResult {
+  readonly case: BenchCase;
+  readonly backend: { readonly name: string; readonly summary: string; readonly threads: number | null; readonly simd: boolean | null };
+  readonly flops: number;
+  readonly images: ImageCounts;
+  readonly macs: { readonly generator: number; readonly discriminator: number };
+  readonly parameters: { readonly generator: number; readonly discriminator: number };
+  readonly batch: BenchGame['batch'];
+  readonly variants: readonly VariantResult[];
+  readonly loadAverage: { readonly before: readonly number[]; readonly after: readonly number[] };
+  /** GFLOP/s of a reference conv measured just before the case (see referenceConvGflops). */
+  readonly referenceConvGflops?: number;
+  /** Peak resident memory of the process running the case (all its variants). */
+  readonly peakRssBytes: number;
+  /** wasm: size of the linear memory at the end, its high-water mark (it never shrinks; max 4 GiB). */
+  readonly wasmHeapBytes?: number;
+  readonly setupMs: number;
+}
+
+const PATHS: Record<Variant, FastPath> = { fast: FAST_PATH, straight: STRAIGHT_PATH };
+
+function build(c: BenchCase, variant: Variant): BenchGame {
+  const spec = resolveExperiment(c.spec);
+  const fastPath = PATHS[variant];
+  if (c.kind === 'train') {
+    return trainGame(spec, c.genotype ?? 'genotypes/adversarialnas-cifar10.yaml', {
+      fastPath,
+      ...(c.batch !== undefined ? { batch: c.batch } : {}),
+      ...(c.generatorBatch !== undefined ? { generatorBatch: c.generatorBatch } : {}),
+    });
+  }
+  return searchGame(spec, {
+    ...(c.widths ? { widths: c.widths } : {}),
+    ...(c.batch !== undefined ? { batch: c.batch } : {}),
+    ...(c.generatorBatch !== undefined ? { generatorBatch: c.generatorBatch } : {}),
+    fastPath,
+  });
+}
+
+export async function runCase(c: BenchCase, progress: (line: string) => void = () => {}): Promise<CaseResult> {
+  const before = os.loadavg();
+  const info = await selectBackend(c.backend, { threads: c.threads ?? 'auto' });
+  const referenceGflops = c.backend === 'cpu' ? undefined : referenceConvGflops();
+  const t0 = performance.now();
+  const games = c.variants.map((v) => build(c, v));
+  const setupMs = performance.now() - t0;
+  const first = games[0]!;
+  const { flops, images } = iterationFlops(first);
+  try {
+    // Interleaved: every variant runs one iteration in turn, so load changes hit them alike.
+    const measurements = await measureInterleaved(games, {
+      warmup: c.warmup,
+      iterations: c.iterations,
+      profile: c.profile,
+      onIteration: (v, i, s) => progress(`${c.name} ${c.backend} ${c.variants[v]}: iteration ${i + 1}/${c.iterations} ${s.wallMs.toFixed(0)} ms`),
+    });
+    const heap = wasmHeapBytes();
+    return {
+      case: c,
+      backend: { name: info.name, summary: info.summary, threads: info.threads, simd: info.simd },
+      flops,
+      images,
+      macs: first.macs,
+      parameters: first.parameters,
+      batch: first.batch,
+      variants: measurements.map((m, k) => ({ variant: c.variants[k]!, measurement: m, gflops: flops / (m.wallMs.median / 1000) / 1e9 })),
+      loadAverage: { before, after: os.loadavg() },
+      ...(referenceGflops !== undefined ? { referenceConvGflops: referenceGflops } : {}),
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      ...(heap !== undefined ? { wasmHeapBytes: heap } : {}),
+      setupMs,
+    };
+  } finally {
+    for (const g of games) g.dispose();
+    tf.disposeVariables();
+  }
+}
