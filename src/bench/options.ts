@@ -33,7 +33,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --json                 print one JSON object instead of the table
   --only LIST            sections: ${SECTIONS.join(',')} (default: search,train,mnist,startup)
   --sizes LIST           search widths G/D (default 16/16,32/32)
-  --backends LIST        wasm, tensorflow, tensorflow-gpu, cpu (default: wasm)
+  --backends LIST        wasm, webgpu, tensorflow, tensorflow-gpu, cpu (default: wasm)
   --cpu                  also the cpu backend (pure JavaScript, very slow) with --cpu-iterations
   --iterations N         timed search iterations per case after warm-up (default 10)
   --warmup N             warm-up iterations (default 2)
