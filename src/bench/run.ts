@@ -83,7 +83,7 @@ function build(c: BenchCase, variant: Variant): BenchGame {
 export async function runCase(c: BenchCase, progress: (line: string) => void = () => {}): Promise<CaseResult> {
   const before = os.loadavg();
   const info = await selectBackend(c.backend, { threads: c.threads ?? 'auto' });
-  const referenceGflops = c.backend === 'cpu' ? undefined : referenceConvGflops();
+  const referenceGflops = c.backend === 'cpu' ? undefined : await referenceConvGflops();
   const t0 = performance.now();
   const games = c.variants.map((v) => build(c, v));
   const setupMs = performance.now() - t0;

@@ -95,12 +95,12 @@ describe('the watch driver', () => {
   });
 
   it('reports an invalid edit at once, runs nothing, and resumes when it is fixed', async () => {
-    experiment.edit('nCritic: 1\n  checkpointEvery: 250', 'nCritic: 0\n  checkpointEvery: 250');
+    experiment.edit('nCritic: 5', 'nCritic: 0');
     const checked = await next(ofType('checked'));
     expect(checked).toMatchObject({ valid: false });
     expect(checked.type === 'checked' && checked.problems[0]?.message).toContain('train.nCritic');
     await next(ofType('waiting'));
-    experiment.edit('nCritic: 0\n  checkpointEvery: 250', 'nCritic: 1\n  checkpointEvery: 250');
+    experiment.edit('nCritic: 0', 'nCritic: 5');
     expect(await next(ofType('checked'))).toMatchObject({ valid: true });
     await next(ofType('up-to-date'));
     expect(calls).toEqual({ search: 1, derive: 1, train: 1, evaluate: 1, report: 1 });
