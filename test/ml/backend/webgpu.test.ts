@@ -17,7 +17,14 @@ import { describeAdapter, explainFailure } from '../../../src/ml/backend/webgpu.
 import { tf, type Tensor } from '../../../src/ml/tf.js';
 import { Random } from '../../../src/util/random.js';
 import { relativeError } from '../helpers/arrays.js';
-import { WEBGPU } from '../helpers/backends.js';
+import { WEBGPU, WEBGPU_REQUIRED } from '../helpers/backends.js';
+
+describe('the webgpu cases of this suite', () => {
+  // Elsewhere they are skipped, with the reason in their names, where no adapter exists.
+  it(`run where DSL_TEST_REQUIRE_WEBGPU=1 (${WEBGPU_REQUIRED ? 'set' : 'not set'} here)`, () => {
+    expect(!WEBGPU_REQUIRED || WEBGPU.available, `the webgpu cases would be skipped: ${WEBGPU.reason}`).toBe(true);
+  });
+});
 
 describe('recognising software adapters', () => {
   it.each([

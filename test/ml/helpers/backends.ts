@@ -6,6 +6,12 @@ import { softwareAllowedByEnv, WEBGPU_ENV } from '../../../src/ml/backend/webgpu
 export const BACKENDS = ['cpu', 'wasm', 'webgpu'] as const;
 export type TestBackend = (typeof BACKENDS)[number];
 
+/**
+ * Set where a WebGPU adapter must exist (.ci/run sets it once it has installed the software
+ * device): there the webgpu cases may not be skipped, and a test fails saying why they would be.
+ */
+export const WEBGPU_REQUIRED = process.env.DSL_TEST_REQUIRE_WEBGPU === '1';
+
 export interface WebgpuForTests {
   readonly available: boolean;
   /** Why the webgpu cases are skipped ('' when they run). */
