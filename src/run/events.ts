@@ -1,5 +1,6 @@
 import type { StageName } from '../compile/stages.js';
 import type { NetworkAlphas } from '../nas/derive.js';
+import type { StepRecord } from '../report/model/input.js';
 
 /**
  * What stages report while they run. Loops emit these; the runner appends each to the stage's
@@ -8,22 +9,13 @@ import type { NetworkAlphas } from '../nas/derive.js';
  */
 export type StageEvent =
   | { readonly type: 'start'; readonly stage: StageName; readonly total?: number; readonly resumedFrom?: number }
-  | {
+  | ({
       readonly type: 'step';
       readonly stage: StageName;
-      readonly iteration: number;
       readonly total: number;
-      readonly epoch: number;
-      readonly dLoss: number;
-      readonly gLoss?: number;
-      readonly dArchLoss?: number;
-      readonly gArchLoss?: number;
-      readonly tau?: number;
-      readonly lrG: number;
-      readonly lrD: number;
       /** Seconds since the stage (or its resumption) started. */
       readonly seconds: number;
-    }
+    } & StepRecord)
   | { readonly type: 'snapshot'; readonly stage: StageName; readonly iteration: number; readonly epoch: number; readonly generator: NetworkAlphas; readonly discriminator: NetworkAlphas }
   | { readonly type: 'samples'; readonly stage: StageName; readonly iteration: number; readonly file: string }
   | { readonly type: 'checkpoint'; readonly stage: StageName; readonly iteration: number }

@@ -23,6 +23,8 @@ export class Cell {
   readonly edges: readonly Edge[];
 
   private readonly groupEdges: boolean;
+  /** The edges leaving each node, in edge order (the grouped forward visits them by source). */
+  private readonly outgoing = new Map<string, Edge[]>();
 
   constructor(
     b: NetBuilder,
@@ -42,6 +44,7 @@ export class Cell {
       this.edges = model.edges.map((edge) => new Edge(b, `${prefix}.${edge.name}`, edge));
     }
     this.groupEdges = b.fastPath.groupEdges;
+    for (const edge of this.edges) this.outgoing.set(edge.model.from, [...(this.outgoing.get(edge.model.from) ?? []), edge]);
   }
 
   forward(x: Tensor4D, ctx: ForwardContext, weights?: EdgeWeights[number], skips: readonly Tensor4D[] = []): CellOutput {
@@ -67,11 +70,15 @@ export class Cell {
   private forwardGrouped(x: Tensor4D, ctx: ForwardContext, weights: EdgeWeights[number], skips: readonly Tensor4D[]): CellOutput {
     const values = new Map<string, Tensor4D>([[this.model.input, x]]);
     const pending = new Map<string, Tensor4D[]>();
-    const emit = (node: string, terms: readonly Tensor4D[]) => pending.set(node, [...(pending.get(node) ?? []), ...terms]);
+    const emit = (node: string, terms: readonly Tensor4D[]) => {
+      const list = pending.get(node);
+      if (list) list.push(...terms);
+      else pending.set(node, [...terms]);
+    };
     const leave = (source: string) => {
       const value = values.get(source);
       if (!value) return;
-      const outgoing = this.edges.filter((e) => e.model.from === source);
+      const outgoing = this.outgoing.get(source) ?? [];
       const groups: Edge[][] = [];
       for (const edge of outgoing) {
         if (!edge.fold) {

@@ -44,7 +44,7 @@ export interface StageRecord {
   readonly error?: string;
 }
 
-/** One `step` line of a loop's events.jsonl. */
+/** One `step` line of a loop's events.jsonl: what the report reads of a step event (src/run/events.ts). */
 export interface StepRecord {
   readonly iteration: number;
   readonly epoch: number;

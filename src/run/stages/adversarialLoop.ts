@@ -4,12 +4,13 @@ import type { ImageDataset } from '../../data/types.js';
 import { readCheckpoint, writeCheckpoint } from '../../io/checkpoint.js';
 import { writeImageGrid } from '../../io/png.js';
 import type { Relaxation } from '../../ml/nets/archParams.js';
+import type { Network } from '../../ml/nets/network.js';
 import type { ParamStore } from '../../ml/params.js';
 import { tf, type Tensor2D, type Tensor4D } from '../../ml/tf.js';
-import type { AdversarialGame, StepLosses } from '../../ml/train/gan.js';
+import type { AdversarialGame, GanSettings, StepLosses } from '../../ml/train/gan.js';
 import { normal } from '../../ml/train/gan.js';
 import { gumbelTau, linearDecay, loopClock, type LoopClock } from '../../ml/train/schedule.js';
-import type { BatchDef, ScheduleDef } from '../../spec/types.js';
+import type { BatchDef, ResolvedSpec, ScheduleDef } from '../../spec/types.js';
 import { Random, type RandomState } from '../../util/random.js';
 import { StageError, StageInterrupted } from '../errors.js';
 import { EventLog } from '../eventLog.js';
@@ -52,6 +53,30 @@ interface LoopState {
 export const ALPHA_HISTORY = 'alpha-history.jsonl';
 const MAX_LOSS = 1e6;
 
+/** The keys the search and training sections of a spec share, which set up a game and its loop. */
+type LoopSection = Pick<ResolvedSpec['search'] | ResolvedSpec['train'], 'batch' | 'schedule' | 'lrDecay' | 'logEvery' | 'checkpointEvery' | 'samples' | 'nCritic' | 'ema' | 'optimizers'>;
+
+/** The game settings of a search or training section. */
+export function gameSettings(section: LoopSection, latentDim: number): GanSettings {
+  return { latentDim, nCritic: section.nCritic, split: section.batch.split, generatorBatch: section.batch.generator, ema: section.ema, optimizers: section.optimizers };
+}
+
+/** The loop settings of a search or training section. */
+export function loopSchedule({ batch, schedule, lrDecay, logEvery, checkpointEvery, samples }: LoopSection): Pick<LoopSetup, 'batch' | 'schedule' | 'lrDecay' | 'logEvery' | 'checkpointEvery' | 'samples'> {
+  return { batch, schedule, lrDecay, logEvery, checkpointEvery, samples };
+}
+
+/** What a search or training stage records about its finished loop. */
+export function loopSummary(result: Awaited<ReturnType<typeof runAdversarialLoop>>, generator: Network, discriminator: Network) {
+  return {
+    iterations: result.clock.totalIterations,
+    epochs: result.clock.epochs,
+    generatorParameters: generator.parameterCount,
+    discriminatorParameters: discriminator.parameterCount,
+    ...(result.last ? { finalLosses: result.last } : {}),
+  };
+}
+
 /**
  * Drives an AdversarialGame through its schedule: batches, temperature and learning-rate
  * schedules, events, snapshots, sample grids, checkpoints (atomic; the state includes every
@@ -81,7 +106,7 @@ export async function runAdversarialLoop(setup: LoopSetup): Promise<{ clock: Loo
   };
   const parts = { stores: setup.stores, optimizers: game.optimizers, ema: game.ema };
   const saved = ctx.resume ? readCheckpoint(ctx.dir) : undefined;
-  let resumedSampler = sampler;
+  let data = sampler;
   if (saved) {
     state = restoreState(parts, saved) as unknown as LoopState;
     latent.setState(state.latent);
@@ -89,12 +114,11 @@ export async function runAdversarialLoop(setup: LoopSetup): Promise<{ clock: Loo
     Object.assign(game.lr, state.lr);
     ctx.log.truncate(state.eventsSize);
     history.truncate(state.historySize);
-    resumedSampler = new BatchSampler(setup.dataset, setup.batch.discriminator, { state: state.sampler });
+    data = new BatchSampler(setup.dataset, setup.batch.discriminator, { state: state.sampler });
   } else {
     ctx.log.truncate(0);
     history.truncate(0);
   }
-  const data = resumedSampler;
   ctx.emit({ type: 'start', stage, total: clock.totalIterations, ...(saved ? { resumedFrom: state.iteration } : {}) });
   const started = performance.now();
   const elapsed = () => state.seconds + (performance.now() - started) / 1000;

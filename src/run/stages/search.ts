@@ -9,7 +9,7 @@ import { snapshotInterval } from '../../ml/train/schedule.js';
 import { Random } from '../../util/random.js';
 import { FILES } from '../artifacts.js';
 import { trainingData } from '../data.js';
-import { runAdversarialLoop } from './adversarialLoop.js';
+import { gameSettings, loopSchedule, loopSummary, runAdversarialLoop } from './adversarialLoop.js';
 import type { StageRunner } from './context.js';
 import { renderWithEma } from './render.js';
 
@@ -28,14 +28,7 @@ export const runSearch: StageRunner = async (ctx) => {
   const discriminator = new Discriminator(space.discriminator, random.fork('init/discriminator'));
   const alphas = new ArchParams(space.generator, random.fork('init/alphas'));
   const betas = new ArchParams(space.discriminator, random.fork('init/betas'));
-  const game = new AdversarialGame({ net: generator, arch: alphas }, { net: discriminator, arch: betas }, {
-    latentDim: space.generator.latentDim,
-    nCritic: s.nCritic,
-    split: s.batch.split,
-    generatorBatch: s.batch.generator,
-    ema: s.ema,
-    optimizers: s.optimizers,
-  });
+  const game = new AdversarialGame({ net: generator, arch: alphas }, { net: discriminator, arch: betas }, gameSettings(s, space.generator.latentDim));
   try {
     const stores = { generator: generator.params, discriminator: discriminator.params, alphas: alphas.params, betas: betas.params };
     const clock = Math.ceil(dataset.size / s.batch.discriminator);
@@ -44,13 +37,8 @@ export const runSearch: StageRunner = async (ctx) => {
       game,
       stores,
       dataset,
-      batch: s.batch,
-      schedule: s.schedule,
+      ...loopSchedule(s),
       relaxation: s.relaxation,
-      lrDecay: s.lrDecay,
-      logEvery: s.logEvery,
-      checkpointEvery: s.checkpointEvery,
-      samples: s.samples,
       snapshots: {
         every: snapshotInterval(s.snapshots, clock),
         capture: async () => ({ generator: await alphas.read(), discriminator: await betas.read() }),
@@ -61,13 +49,7 @@ export const runSearch: StageRunner = async (ctx) => {
     });
     const final = { generator: await alphas.read(), discriminator: await betas.read() };
     writeFileSync(join(ctx.dir, FILES.alphas), `${JSON.stringify(final)}\n`);
-    return {
-      iterations: result.clock.totalIterations,
-      epochs: result.clock.epochs,
-      generatorParameters: generator.parameterCount,
-      discriminatorParameters: discriminator.parameterCount,
-      ...(result.last ? { finalLosses: result.last } : {}),
-    };
+    return loopSummary(result, generator, discriminator);
   } finally {
     game.dispose();
     for (const n of [generator, discriminator, alphas, betas]) n.dispose();

@@ -14,7 +14,7 @@ import { Random } from '../../util/random.js';
 import { FILES } from '../artifacts.js';
 import { trainingData } from '../data.js';
 import { StageError } from '../errors.js';
-import { runAdversarialLoop } from './adversarialLoop.js';
+import { gameSettings, loopSchedule, loopSummary, runAdversarialLoop } from './adversarialLoop.js';
 import type { StageRunner } from './context.js';
 import { renderWithEma } from './render.js';
 
@@ -43,39 +43,21 @@ export const runTrain: StageRunner = async (ctx) => {
     d.type === 'autogan'
       ? new AutoganDiscriminator(autoganDiscriminator(spec.data.imageSize, spec.data.channels, d.channels), random.fork('init/discriminator'), { init: d.init, spectralNorm: d.spectralNorm })
       : new Discriminator({ ...trainSpace(spec).discriminator, init: d.init, spectralNorm: d.spectralNorm }, random.fork('init/discriminator'), genotypeOf(genotype));
-  const game = new AdversarialGame({ net: generator }, { net: discriminator }, {
-    latentDim: generator.model.latentDim,
-    nCritic: t.nCritic,
-    split: t.batch.split,
-    generatorBatch: t.batch.generator,
-    ema: t.ema,
-    optimizers: t.optimizers,
-  });
+  const game = new AdversarialGame({ net: generator }, { net: discriminator }, gameSettings(t, generator.model.latentDim));
   try {
     const result = await runAdversarialLoop({
       ctx,
       game,
       stores: { generator: generator.params, discriminator: discriminator.params },
       dataset,
-      batch: t.batch,
-      schedule: t.schedule,
-      lrDecay: t.lrDecay,
-      logEvery: t.logEvery,
-      checkpointEvery: t.checkpointEvery,
-      samples: t.samples,
+      ...loopSchedule(t),
       random,
       latentDim: generator.model.latentDim,
       render: (z) => renderWithEma(game, z, (input) => generator.forward(input, EVAL)),
     });
     const weights = new Map([...(await game.ema.read()), ...(await generator.params.read('buffer'))]);
     writeCheckpoint(ctx.dir, { state: { genotype, iterations: result.clock.totalIterations }, tensors: weights }, FILES.generator);
-    return {
-      iterations: result.clock.totalIterations,
-      epochs: result.clock.epochs,
-      generatorParameters: generator.parameterCount,
-      discriminatorParameters: discriminator.parameterCount,
-      ...(result.last ? { finalLosses: result.last } : {}),
-    };
+    return loopSummary(result, generator, discriminator);
   } finally {
     game.dispose();
     generator.dispose();

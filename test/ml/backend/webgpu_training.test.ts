@@ -6,43 +6,16 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { checkWebgpuDevice, releaseBackend } from '../../../src/ml/backend/index.js';
 import { ArchParams } from '../../../src/ml/nets/archParams.js';
-import { TRAINING } from '../../../src/ml/nets/context.js';
 import { Discriminator } from '../../../src/ml/nets/discriminator.js';
 import { Generator } from '../../../src/ml/nets/generator.js';
-import { tf, type Tensor2D } from '../../../src/ml/tf.js';
+import { tf } from '../../../src/ml/tf.js';
 import { AdversarialGame, type StepLosses } from '../../../src/ml/train/gan.js';
-import { discriminatorHinge } from '../../../src/ml/train/losses.js';
 import { Random } from '../../../src/util/random.js';
-import { experiment, resolveValid } from '../../helpers/specs.js';
+import { SMALL, supernetPass } from '../helpers/supernetPass.js';
 import { useBackend, WEBGPU, type TestBackend } from '../helpers/backends.js';
 
-const small = resolveValid(experiment('cifar10.yaml'), ['searchSpace.generator.channels=4', 'searchSpace.discriminator.channels=4', 'searchSpace.generator.latent.dim=12']);
+const small = SMALL;
 const { space } = small;
-
-/** One forward and backward pass of both super-networks, everything read back to arrays. */
-async function pass(backend: TestBackend) {
-  await useBackend(backend);
-  const g = new Generator(space.generator, new Random(11));
-  const d = new Discriminator(space.discriminator, new Random(12));
-  const alphas = new ArchParams(space.generator, new Random(13));
-  const betas = new ArchParams(space.discriminator, new Random(14));
-  const z = tf.tensor2d(new Random(15).fillNormal(new Float32Array(2 * 12)), [2, 12]) as Tensor2D;
-  const real = tf.tensor4d(new Random(16).fillUniform(new Float32Array(2 * 32 * 32 * 3), -1, 1), [2, 32, 32, 3]);
-  const vars = [...betas.params.list('arch'), ...alphas.params.list('arch'), ...d.params.list('weight'), ...g.params.list('weight')];
-  const { value, grads } = tf.variableGrads(() => {
-    const fake = g.forward(z, TRAINING, alphas.weights({ type: 'softmax' }));
-    return discriminatorHinge(d.forward(real, TRAINING, betas.weights({ type: 'softmax' })), d.forward(fake, TRAINING, betas.weights({ type: 'softmax' })));
-  }, vars.map((v) => v.variable));
-  const image = tf.tidy(() => g.forward(z, TRAINING, alphas.weights({ type: 'softmax' })));
-  const out = {
-    loss: (await value.data())[0]!,
-    image: Array.from(await image.data()),
-    grads: await Promise.all(vars.map(async (v) => Array.from(await grads[v.variable.name]!.data()))),
-  };
-  tf.dispose([value, image, z, real, ...Object.values(grads)]);
-  for (const n of [g, d, alphas, betas]) n.dispose();
-  return out;
-}
 
 /** Two search iterations from the same seeds: the losses of each, and the architecture parameters after. */
 async function game(backend: TestBackend) {
@@ -84,8 +57,8 @@ describe.skipIf(!WEBGPU.available)(title, () => {
   afterAll(() => releaseBackend());
 
   it('forward and backward match wasm', async () => {
-    const wasm = await pass('wasm');
-    const webgpu = await pass('webgpu');
+    const wasm = await supernetPass('wasm', { batch: 2 });
+    const webgpu = await supernetPass('webgpu', { batch: 2 });
     expect(Math.abs(webgpu.loss - wasm.loss)).toBeLessThan(1e-4);
     expect(maxRelative(webgpu.image, wasm.image)).toBeLessThan(1e-4);
     expect(wasm.grads.filter((g) => g.some((v) => v !== 0)).length).toBeGreaterThan(wasm.grads.length / 2);

@@ -1,42 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { ArchParams } from '../../../src/ml/nets/archParams.js';
-import { TRAINING } from '../../../src/ml/nets/context.js';
 import { Discriminator } from '../../../src/ml/nets/discriminator.js';
 import { Generator } from '../../../src/ml/nets/generator.js';
-import { tf, type Tensor2D } from '../../../src/ml/tf.js';
+import { tf } from '../../../src/ml/tf.js';
 import { AdversarialGame } from '../../../src/ml/train/gan.js';
-import { discriminatorHinge } from '../../../src/ml/train/losses.js';
 import { Random } from '../../../src/util/random.js';
-import { experiment, resolveValid } from '../../helpers/specs.js';
+import { SMALL, supernetPass } from '../helpers/supernetPass.js';
 import { useBackend, type TestBackend } from '../helpers/backends.js';
 
-const small = resolveValid(experiment('cifar10.yaml'), ['searchSpace.generator.channels=4', 'searchSpace.discriminator.channels=4', 'searchSpace.generator.latent.dim=12']);
+const small = SMALL;
 const { space } = small;
-
-/** One forward and backward pass of both super-networks, everything read back to arrays. */
-async function passOn(backend: TestBackend) {
-  await useBackend(backend);
-  const g = new Generator(space.generator, new Random(11));
-  const d = new Discriminator(space.discriminator, new Random(12));
-  const alphas = new ArchParams(space.generator, new Random(13));
-  const betas = new ArchParams(space.discriminator, new Random(14));
-  const z = tf.tensor2d(new Random(15).fillNormal(new Float32Array(4 * 12)), [4, 12]) as Tensor2D;
-  const real = tf.tensor4d(new Random(16).fillUniform(new Float32Array(4 * 32 * 32 * 3), -1, 1), [4, 32, 32, 3]);
-  const vars = [...betas.params.list('arch'), ...alphas.params.list('arch'), ...d.params.list('weight').slice(0, 6), ...g.params.list('weight').slice(0, 6)];
-  const { value, grads } = tf.variableGrads(() => {
-    const fake = g.forward(z, TRAINING, alphas.weights({ type: 'softmax' }));
-    return discriminatorHinge(d.forward(real, TRAINING, betas.weights({ type: 'softmax' })), d.forward(fake, TRAINING, betas.weights({ type: 'softmax' })));
-  }, vars.map((v) => v.variable));
-  const image = tf.tidy(() => g.forward(z, TRAINING, alphas.weights({ type: 'softmax' })));
-  const out = {
-    loss: (await value.data())[0]!,
-    image: Array.from(await image.data()),
-    grads: await Promise.all(vars.map(async (v) => Array.from(await grads[v.variable.name]!.data()))),
-  };
-  tf.dispose([value, image, z, real, ...Object.values(grads)]);
-  for (const n of [g, d, alphas, betas]) n.dispose();
-  return out;
-}
 
 const maxRelative = (a: number[], b: number[]) => {
   const scale = Math.max(1e-6, ...b.map(Math.abs));
@@ -45,8 +18,8 @@ const maxRelative = (a: number[], b: number[]) => {
 
 describe('super-networks at a small width', () => {
   it('run forward and backward on cpu and wasm with the same results', async () => {
-    const cpu = await passOn('cpu');
-    const wasm = await passOn('wasm');
+    const cpu = await supernetPass('cpu', { batch: 4, weightsPerNet: 6 });
+    const wasm = await supernetPass('wasm', { batch: 4, weightsPerNet: 6 });
     expect(cpu.image).toHaveLength(4 * 32 * 32 * 3);
     expect(cpu.image.every((v) => v >= -1 && v <= 1)).toBe(true); // tanh head
     expect(Math.abs(cpu.loss - wasm.loss)).toBeLessThan(1e-4);
