@@ -136,6 +136,17 @@ function splitChannels(y: Tensor4D, parts: number): Tensor4D[] {
 }
 
 /**
+ * e kernels [s, s, in, out] -> [s, s, in, e*out]: a concat along the outer axis and a rank-3
+ * transpose (a concat along the output channels copies `out` floats at a time in JavaScript on
+ * wasm: 0.17 ms instead of 0.05 ms for two [5, 5, 32, 32] kernels).
+ */
+function sideBySide(kernels: readonly Tensor4D[]): Tensor4D {
+  const [s, t, inChannels, outChannels] = kernels[0]!.shape;
+  const stacked = tf.concat(kernels.map((k) => tf.reshape(k, [1, s * t * inChannels, outChannels])), 0);
+  return tf.reshape(tf.transpose(stacked, [1, 0, 2]), [s, t, inChannels, kernels.length * outChannels]) as Tensor4D;
+}
+
+/**
  * The outputs of folded edges that read the same input, as terms to be summed per edge (the
  * cell sums all terms of a node at once). Their folded kernels are concatenated along the output
  * channels, so the group runs one convolution per footprint (dense, polyphase) whatever its size;
@@ -164,7 +175,7 @@ export function foldedGroupTerms(plans: readonly FoldPlan[], x: Tensor4D, ctx: F
   const outputs: Tensor4D[] = [];
   const [, height, width] = input.shape;
   first.layout.footprints.forEach((f, i) => {
-    const kernel = parts === 1 ? kernels[0]![i]! : (tf.concat(kernels.map((k) => k[i]!), 3) as Tensor4D);
+    const kernel = parts === 1 ? kernels[0]![i]! : sideBySide(kernels.map((k) => k[i]!));
     const padding = (f.dilation * (f.size - 1)) / 2;
     const withBias = i === 0 ? bias : undefined;
     if (f.dilation === 1) {

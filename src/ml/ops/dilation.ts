@@ -10,7 +10,7 @@ import { reshape4 } from './spatial.js';
 
 /**
  * The zero-dilated dense kernel [d(kh-1)+1, d(kw-1)+1, in, out] of w [kh, kw, in, out], built as
- * one matMul of the [kh*kw, in*out] tap matrix with a constant 0/1 placement matrix (a rank-6
+ * the product of a constant 0/1 placement matrix with the [kh*kw, in*out] tap matrix (a rank-6
  * reshape + pad + slice, the obvious construction, costs about 18 ms per step on wasm in its
  * backward pass; shared/TFJS.md).
  */

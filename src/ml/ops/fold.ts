@@ -8,12 +8,14 @@
  * holds at stride 1 and 2 alike. Dilation-2 kernels wider than the dense footprint are folded
  * among themselves instead, as dilation-2 kernels of size S' (run on the polyphase split).
  *
- * All embeddings, weightings and sums are one matMul of a constant 0/1 placement matrix with the
- * row-scaled tap matrix [sum k², in*out], inside one custom-gradient node: tfjs's own matMul
- * gradient would use transposeA, which tfjs-backend-wasm runs outside XNNPACK.
+ * All embeddings, weightings and sums are the product of a constant 0/1 placement matrix with the
+ * row-scaled tap matrix [sum k², in*out] (row gathers, see constants.ts), inside one
+ * custom-gradient node. The row scales come from the weight vector through matMuls whose right
+ * operand is constant: tfjs-backend-wasm keeps XNNPACK's packed operator for a tensor it has
+ * seen, and creates and packs a new one for every other right operand.
  */
 import { tf, type GradSaveFunc, type Tensor, type Tensor1D, type Tensor2D, type Tensor4D } from '../tf.js';
-import { constantMatrix, type ConstantMatrix } from './constants.js';
+import { constantMatrix, constantTensor, type ConstantMatrix } from './constants.js';
 
 export interface FoldMember {
   /** Square kernel size k. */
@@ -43,7 +45,9 @@ interface FoldMatrices {
   /** [sum S², sum k²]: tap (a, b) of member i to its place in its footprint. */
   readonly placement: ConstantMatrix;
   /** [sum k², weights]: row r of the tap matrix belongs to weight index c. */
-  readonly rowWeight: ConstantMatrix;
+  readonly rowWeight: Tensor2D;
+  /** Its transpose [weights, sum k²]. */
+  readonly rowWeightT: Tensor2D;
   readonly taps: readonly number[];
   readonly rows: readonly number[];
 }
@@ -75,13 +79,17 @@ function matrices(layout: FoldLayout): FoldMatrices {
       column += m.kernel * m.kernel;
     }
   });
-  const rowWeight = constantMatrix(`${key}|rows`, totalTaps, layout.weights, (values) => {
+  const rowOwner = (transposed: boolean) => {
+    const values = new Float32Array(totalTaps * layout.weights);
     let row = 0;
     for (const m of layout.members) {
-      for (let t = 0; t < m.kernel * m.kernel; t++, row++) values[row * layout.weights + m.weightIndex] = 1;
+      for (let t = 0; t < m.kernel * m.kernel; t++, row++) values[transposed ? m.weightIndex * totalTaps + row : row * layout.weights + m.weightIndex] = 1;
     }
-  });
-  return { placement, rowWeight, taps, rows };
+    return transposed ? tf.tensor2d(values, [layout.weights, totalTaps]) : tf.tensor2d(values, [totalTaps, layout.weights]);
+  };
+  const rowWeight = constantTensor(`${key}|rows`, () => rowOwner(false));
+  const rowWeightT = constantTensor(`${key}|rows-t`, () => rowOwner(true));
+  return { placement, rowWeight, rowWeightT, taps, rows };
 }
 
 /** x reshaped to `shape` unless it has it already (a reshape is a kernel call in tfjs). */
@@ -99,7 +107,7 @@ export function foldKernels(kernels: readonly Tensor[], weights: Tensor1D, layou
   if (kernels.length !== layout.members.length) throw new Error(`fold: ${kernels.length} kernels for ${layout.members.length} members`);
   const { in: inChannels, out: outChannels } = channels;
   const width = inChannels * outChannels;
-  const { placement, rowWeight, taps, rows } = matrices(layout);
+  const { placement, rowWeight, rowWeightT, taps, rows } = matrices(layout);
   const n = kernels.length;
   // Member i as [1, k²·in, out]: they concatenate along axis 1 into the [Σk², in·out] tap matrix.
   const rowsOf = (i: number) => [1, taps[i]! * inChannels, outChannels];
@@ -109,16 +117,17 @@ export function foldKernels(kernels: readonly Tensor[], weights: Tensor1D, layou
     const save = args[n + 1] as GradSaveFunc;
     const parts = ks.map((k, i) => shaped(k, rowsOf(i)));
     const stacked = tf.reshape(n === 1 ? parts[0]! : tf.concat(parts, 1), [-1, width]) as Tensor2D;
-    const scale = tf.matMul(rowWeight.matrix, tf.reshape(w, [layout.weights, 1]));
+    // Row r's weight: w^T @ rowWeight^T ([1, Σk²], the same memory as the [Σk², 1] column).
+    const scale = tf.reshape(tf.matMul(tf.reshape(w, [1, layout.weights]), rowWeightT), [-1, 1]);
     save([stacked, scale]);
     return {
-      value: tf.matMul(placement.matrix, tf.mul(stacked, scale) as Tensor2D),
+      value: placement.product(tf.mul(stacked, scale) as Tensor2D),
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
         const [stackedSaved, scaleSaved] = saved as [Tensor2D, Tensor2D];
-        const dScaled = tf.matMul(placement.transposed, dy as Tensor2D);
+        const dScaled = placement.adjoint(dy as Tensor2D);
         const dStacked = tf.mul(dScaled, scaleSaved);
-        const dScale = tf.sum(tf.mul(dScaled, stackedSaved), 1, true) as Tensor2D;
-        const dw = tf.reshape(tf.matMul(rowWeight.transposed, dScale), [layout.weights]);
+        const dScale = tf.reshape(tf.sum(tf.mul(dScaled, stackedSaved), 1), [1, -1]) as Tensor2D;
+        const dw = tf.reshape(tf.matMul(dScale, rowWeight), [layout.weights]);
         const asRows = tf.reshape(dStacked, [1, -1, outChannels]);
         const dParts = n === 1 ? [asRows] : tf.split(asRows, taps.map((t) => t * inChannels), 1);
         return [...dParts.map((d, i) => shaped(d, ks[i]!.shape)), dw];

@@ -165,6 +165,21 @@ describe('training kernels on wasm', () => {
     }
   });
 
+  it.each([
+    { shape: [7, 5], axis: 0, indices: [6, 0, 0, 3, 6] },
+    { shape: [3, 4, 70], axis: 1, indices: [3, 1] }, // long runs (copied as views)
+    { shape: [2, 3, 4], axis: 2, indices: [[3, 0], [1, 1]] }, // runs of one, 2-D indices
+  ])('GatherV2 along axis $axis of $shape equals the shipped kernel', ({ shape, axis, indices }) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const x = tf.tensor(Float32Array.from({ length: size }, (_, i) => i * 0.5 - 3), shape);
+    const idx = tf.tensor(indices.flat(), [indices.length, ...(Array.isArray(indices[0]) ? [(indices[0] as number[]).length] : [])], 'int32');
+    const ours = tf.gather(x, idx, axis);
+    const shipped = runConfig('GatherV2', 'wasm', { x, indices: idx }, { axis, batchDims: 0 } as unknown as NamedAttrMap);
+    expect(Array.from(ours.dataSync())).toEqual(Array.from(shipped));
+    expect(() => tf.gather(x, tf.tensor1d([shape[axis]!], 'int32'), axis)).toThrow(/not in \[0, /);
+    tf.dispose([x, idx, ours]);
+  });
+
   it('UnsortedSegmentSum (the gradient of gather) exists and is right', () => {
     const grad = tf.tidy(() => tf.grad((x: Tensor) => tf.sum(tf.gather(x, [2, 0, 2])))(tf.tensor1d([1, 2, 3])));
     expect(Array.from(grad.dataSync())).toEqual([1, 0, 2]);

@@ -8,12 +8,12 @@
  *   slower than this (shared/TFJS.md).
  * - input gradient: the full correlation of the stride-zero-inserted dy with the spatially
  *   flipped, in/out-swapped filter (stride 2: the polyphase form in conv_input_grad_stride2.ts). The wasm backend's own Conv2DBackpropInput is a naive loop
- *   (about 3 GFLOP/s). The flip is a matMul with an anti-identity matrix: tf.reverse runs at
- *   about 25 M floats/s on wasm (probes/tfjs/fold_kernels.js).
+ *   (about 3 GFLOP/s). The flip is the anti-identity's product, a row gather (constants.ts):
+ *   tf.reverse runs at about 25 M floats/s on wasm (probes/tfjs/fold_kernels.js).
  *
  * Only rank-4 tensors are used: rank-5/6 pads, slices and transposes run in JavaScript on wasm.
  */
-import { antiIdentity, multiplyConstant } from '../../ops/constants.js';
+import { antiIdentity } from '../../ops/constants.js';
 import { insertZeros, padOrCrop, reshape4 } from '../../ops/spatial.js';
 import { tf, type Tensor2D, type Tensor4D } from '../../tf.js';
 import { conv2dInputGradientStride2 } from './conv_input_grad_stride2.js';
@@ -76,7 +76,7 @@ export function conv2dInputGradient(
     kh * kw === 1
       ? swapped
       : reshape4(
-          multiplyConstant(antiIdentity(kh * kw), tf.reshape(swapped, [kh * kw, outChannels * inChannels])),
+          antiIdentity(kh * kw).product(tf.reshape(swapped, [kh * kw, outChannels * inChannels])),
           [kh, kw, outChannels, inChannels],
         );
   // Row y of dx reads rows y + top - (kh-1) .. y + top of the spread dy: pad (or crop) it so

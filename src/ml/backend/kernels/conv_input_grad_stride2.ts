@@ -11,10 +11,10 @@
  * a correlation of dy with a flipped sub-kernel. The four phases' sub-kernels, aligned on a
  * common window, become the 4*in output channels of one conv of dy; a depth-to-space
  * rearrangement (one rank-4 transpose) interleaves them. Taps per pixel: 16 instead of 36 for
- * a 3x3 kernel, 36 instead of 100 for a 5x5. The combined kernel is one constant placement
- * matMul of the filter taps (see ops/dilation.ts for why not rank-6 pads).
+ * a 3x3 kernel, 36 instead of 100 for a 5x5. The combined kernel is the
+ * product of a constant placement matrix with the filter taps (see ops/dilation.ts for why not rank-6 pads).
  */
-import { constantMatrix, multiplyConstant } from '../../ops/constants.js';
+import { constantMatrix } from '../../ops/constants.js';
 import { padOrCrop, reshape4 } from '../../ops/spatial.js';
 import { tf, type Tensor2D, type Tensor4D } from '../../tf.js';
 
@@ -77,7 +77,7 @@ export function conv2dInputGradientStride2(
   );
   // [kh*kw, o*i] taps -> [(t, u, phase), o*i] -> [t, u, o, (phase, i)].
   const taps = tf.reshape(tf.transpose(filter, [0, 1, 3, 2]), [kh * kw, outChannels * inChannels]) as Tensor2D;
-  const placed = tf.reshape(multiplyConstant(placement, taps), [rows.window * cols.window, 4, outChannels, inChannels]);
+  const placed = tf.reshape(placement.product(taps), [rows.window * cols.window, 4, outChannels, inChannels]);
   const kernel = reshape4(tf.transpose(placed, [0, 2, 1, 3]), [rows.window, cols.window, outChannels, 4 * inChannels]);
   // Phase outputs cover ceil(H/2) x ceil(W/2); row y' reads dy rows y' + start .. y' + start + window - 1.
   const h2 = Math.ceil(height / 2);

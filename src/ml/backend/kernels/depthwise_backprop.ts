@@ -9,7 +9,7 @@
  *   depthwise correlation of xpad [1, Hp, Wp, n*C] with dy as the filter [OH, OW, n*C, 1] at
  *   dilation (sh, sw); the sum over n is a reduction of the [kh*kw, n, C] result.
  */
-import { antiIdentity, multiplyConstant } from '../../ops/constants.js';
+import { antiIdentity } from '../../ops/constants.js';
 import { insertZeros, padOrCrop, reshape4 } from '../../ops/spatial.js';
 import { tf, type Tensor4D } from '../../tf.js';
 import type { ConvPad, RoundingMode } from './conv_backprop.js';
@@ -33,7 +33,7 @@ export function depthwiseInputGradient(
   const flipped =
     kh * kw === 1
       ? filter
-      : reshape4(multiplyConstant(antiIdentity(kh * kw), tf.reshape(filter, [kh * kw, channels])), [kh, kw, channels, 1]);
+      : reshape4(antiIdentity(kh * kw).product(tf.reshape(filter, [kh * kw, channels])), [kh, kw, channels, 1]);
   const before: [number, number] = [kh - 1 - top, kw - 1 - left];
   const after: [number, number] = [
     height + top - info.outHeight * info.strideHeight,

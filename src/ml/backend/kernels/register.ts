@@ -9,7 +9,7 @@ import { cpuFallbackKernel } from './cpu_fallback.js';
 import { depthwiseFilterGradient, depthwiseInputGradient } from './depthwise_backprop.js';
 import { toOutput, viewInput } from './kernel_io.js';
 import { sharingCastKernel, sharingIdentityKernel } from './shared_data.js';
-import { heapSliceKernel, heapSplitKernel, heapUnpackKernel } from './slice.js';
+import { heapGatherKernel, heapSliceKernel, heapSplitKernel, heapUnpackKernel } from './slice.js';
 
 export type PatchedBackend = 'wasm' | 'cpu';
 
@@ -136,6 +136,7 @@ const PATCHES: Record<PatchedBackend, readonly ((backendName: string) => KernelC
     heapSliceKernel, // the shipped one copies its whole input first
     heapSplitKernel, // ... once per output
     heapUnpackKernel, // ... once per output
+    heapGatherKernel, // the shipped one allocates twice per element
   ],
   cpu: [
     convFilterKernel, // the native one is 35-46x slower than the cpu forward conv it is built from

@@ -1,11 +1,13 @@
 /**
- * Slice, SplitV and Unpack for tfjs-backend-wasm that read their input in place.
+ * Slice, SplitV, Unpack and GatherV2 for tfjs-backend-wasm that read their input in place.
  *
  * Why: the shipped Slice starts with backend.readSync(x), which copies the *whole* input out of
  * the wasm heap into a fresh ArrayBuffer, and SplitV and Unpack call it once per output: an
  * n-way split copies its input n times. Splitting the flat parameter vector of a fused Adam
- * step into ~270 parameters took 232 ms for 450k floats (it is a 2 ms copy). These kernels copy
- * only the sliced elements, from a view of the heap.
+ * step into ~270 parameters took 232 ms for 450k floats (it is a 2 ms copy). The shipped
+ * GatherV2 computes every element's source with two std::vector conversions (a heap allocation
+ * per element). These kernels copy only the elements they return, run by run, from a view of the
+ * heap.
  */
 import { tf, type KernelConfig, type KernelFunc, type TensorInfo } from '../../tf.js';
 
@@ -128,4 +130,46 @@ export function heapUnpackKernel(backendName: string): KernelConfig {
     });
   };
   return { kernelName: 'Unpack', backendName, kernelFunc };
+}
+
+/**
+ * x gathered along `axis` (batchDims 0): for every outer index and every index, one contiguous run
+ * of the trailing axes. Indices out of range throw, as the shipped kernel's do.
+ */
+export function heapGatherKernel(backendName: string): KernelConfig {
+  const shipped = tf.getKernel('GatherV2', backendName);
+  if (!shipped) throw new Error(`the ${backendName} backend has no GatherV2 kernel`);
+  const kernelFunc: KernelFunc = (params) => {
+    const { x, indices } = params.inputs as { x: TensorInfo; indices: TensorInfo };
+    const { axis, batchDims } = params.attrs as { axis: number; batchDims: number };
+    if (unsupported(x) || batchDims !== 0 || indices.dtype !== 'int32') return shipped.kernelFunc(params);
+    const backend = params.backend as unknown as WasmHeapBackend;
+    const a = tf.util.parseAxisParam(axis, x.shape)[0]!;
+    const outer = x.shape.slice(0, a).reduce((p, d) => p * d, 1);
+    const dim = x.shape[a]!;
+    const run = x.shape.slice(a + 1).reduce((p, d) => p * d, 1);
+    const count = indices.shape.reduce((p, d) => p * d, 1);
+    const out = backend.makeOutput([...x.shape.slice(0, a), ...indices.shape, ...x.shape.slice(a + 1)], x.dtype);
+    // Views after makeOutput, which may grow the heap.
+    const from = backend.typedArrayFromHeap(x);
+    const index = backend.typedArrayFromHeap(indices);
+    const to = backend.typedArrayFromHeap(out);
+    for (let j = 0; j < count; j++) {
+      if (!(index[j]! >= 0 && index[j]! < dim)) throw new Error(`GatherV2: the index value ${index[j]} is not in [0, ${dim - 1}]`);
+    }
+    let offset = 0;
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < count; j++) {
+        const start = (o * dim + index[j]!) * run;
+        if (run < 64) {
+          for (let t = 0; t < run; t++) to[offset + t] = from[start + t]!;
+        } else {
+          to.set(from.subarray(start, start + run), offset);
+        }
+        offset += run;
+      }
+    }
+    return out;
+  };
+  return { kernelName: 'GatherV2', backendName, kernelFunc };
 }
