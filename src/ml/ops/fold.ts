@@ -10,9 +10,9 @@
  *
  * All embeddings, weightings and sums are the product of a constant 0/1 placement matrix with the
  * row-scaled tap matrix [sum k², in*out] (row gathers, see constants.ts), inside one
- * custom-gradient node. The row scales come from the weight vector through matMuls whose right
- * operand is constant: tfjs-backend-wasm keeps XNNPACK's packed operator for a tensor it has
- * seen, and creates and packs a new one for every other right operand.
+ * custom-gradient node. The gradient to the weights is a matMul whose right operand is constant:
+ * tfjs-backend-wasm keeps XNNPACK's packed operator for a right operand it has seen, and creates
+ * and packs a new one for every other.
  */
 import { tf, type GradSaveFunc, type Tensor, type Tensor1D, type Tensor2D, type Tensor4D } from '../tf.js';
 import { constantMatrix, constantTensor, type ConstantMatrix } from './constants.js';
@@ -46,8 +46,8 @@ interface FoldMatrices {
   readonly placement: ConstantMatrix;
   /** [sum k², weights]: row r of the tap matrix belongs to weight index c. */
   readonly rowWeight: Tensor2D;
-  /** Its transpose [weights, sum k²]. */
-  readonly rowWeightT: Tensor2D;
+  /** [sum k²] int32: the weight index of each row of the tap matrix. */
+  readonly rowIndex: Tensor1D;
   readonly taps: readonly number[];
   readonly rows: readonly number[];
 }
@@ -79,17 +79,14 @@ function matrices(layout: FoldLayout): FoldMatrices {
       column += m.kernel * m.kernel;
     }
   });
-  const rowOwner = (transposed: boolean) => {
+  const owners = layout.members.flatMap((m) => new Array<number>(m.kernel * m.kernel).fill(m.weightIndex));
+  const rowWeight = constantTensor(`${key}|rows`, () => {
     const values = new Float32Array(totalTaps * layout.weights);
-    let row = 0;
-    for (const m of layout.members) {
-      for (let t = 0; t < m.kernel * m.kernel; t++, row++) values[transposed ? m.weightIndex * totalTaps + row : row * layout.weights + m.weightIndex] = 1;
-    }
-    return transposed ? tf.tensor2d(values, [layout.weights, totalTaps]) : tf.tensor2d(values, [totalTaps, layout.weights]);
-  };
-  const rowWeight = constantTensor(`${key}|rows`, () => rowOwner(false));
-  const rowWeightT = constantTensor(`${key}|rows-t`, () => rowOwner(true));
-  return { placement, rowWeight, rowWeightT, taps, rows };
+    owners.forEach((c, row) => (values[row * layout.weights + c] = 1));
+    return tf.tensor2d(values, [totalTaps, layout.weights]);
+  });
+  const rowIndex = constantTensor(`${key}|row-index`, () => tf.tensor1d(owners, 'int32'));
+  return { placement, rowWeight, rowIndex, taps, rows };
 }
 
 /** x reshaped to `shape` unless it has it already (a reshape is a kernel call in tfjs). */
@@ -107,7 +104,7 @@ export function foldKernels(kernels: readonly Tensor[], weights: Tensor1D, layou
   if (kernels.length !== layout.members.length) throw new Error(`fold: ${kernels.length} kernels for ${layout.members.length} members`);
   const { in: inChannels, out: outChannels } = channels;
   const width = inChannels * outChannels;
-  const { placement, rowWeight, rowWeightT, taps, rows } = matrices(layout);
+  const { placement, rowWeight, rowIndex, taps, rows } = matrices(layout);
   const n = kernels.length;
   // Member i as [1, k²·in, out]: they concatenate along axis 1 into the [Σk², in·out] tap matrix.
   const rowsOf = (i: number) => [1, taps[i]! * inChannels, outChannels];
@@ -117,8 +114,8 @@ export function foldKernels(kernels: readonly Tensor[], weights: Tensor1D, layou
     const save = args[n + 1] as GradSaveFunc;
     const parts = ks.map((k, i) => shaped(k, rowsOf(i)));
     const stacked = tf.reshape(n === 1 ? parts[0]! : tf.concat(parts, 1), [-1, width]) as Tensor2D;
-    // Row r's weight: w^T @ rowWeight^T ([1, Σk²], the same memory as the [Σk², 1] column).
-    const scale = tf.reshape(tf.matMul(tf.reshape(w, [1, layout.weights]), rowWeightT), [-1, 1]);
+    // Row r's weight, gathered; its gradient (a sum per weight) is dScale^T @ rowWeight.
+    const scale = tf.reshape(tf.gather(w, rowIndex), [-1, 1]);
     save([stacked, scale]);
     return {
       value: placement.product(tf.mul(stacked, scale) as Tensor2D),
