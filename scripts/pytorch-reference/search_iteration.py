@@ -316,6 +316,14 @@ def parse_args(argv):
     return p.parse_args(argv)
 
 
+def peak_rss_bytes():
+    try:
+        import resource
+    except ImportError:  # not on Unix
+        return None
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+
+
 def main(argv):
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
@@ -356,6 +364,7 @@ def main(argv):
         "samplesMs": walls,
         "cpuMs": median(cpus),
         "parameters": parameters,
+        "peakRssBytes": peak_rss_bytes(),
         "losses": losses,
     }
     # NaN (no timed iterations) is not JSON: null instead.
