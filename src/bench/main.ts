@@ -36,7 +36,7 @@ function plan(o: BenchOptions): (BenchCase | PytorchCase)[] {
       }
       if (o.pytorch) {
         const threads = o.threads !== undefined ? { threads: o.threads } : {};
-        cases.push({ name, backend: 'pytorch', spec: 'cifar10.yaml', widths, batch: 16, generatorBatch: 16, ...timing('wasm'), ...threads });
+        cases.push({ name, backend: 'pytorch', spec: 'cifar10.yaml', widths, batch: 16, generatorBatch: 16, warmup: o.warmup, iterations: o.iterations, ...threads });
       }
     }
   }
