@@ -203,6 +203,7 @@ export function toText(report: BenchReport): string {
     if (ratio) {
       out.push('x PyTorch: the median / the median of the same iteration of the same networks (parameter counts checked) in eager');
       out.push('PyTorch on the same machine (scripts/pytorch-reference/search_iteration.py, the pytorch rows); the target is 1.5 at most.');
+      out.push('Other processes on the cores slow PyTorch (OpenMP threads waiting on each other) far more than tfjs: compare at low load.');
     }
   }
   for (const f of report.failures) out.push(`FAILED ${f.name} (${f.backend}): ${f.error}`);
