@@ -4,7 +4,7 @@
  * PyTorch on the same machine, so that the bench can say how far tfjs is from it. The script runs
  * in a python child process and must count the same weights as our networks, or it times nothing.
  * Its OpenMP threads wait for each other at every op: with other processes on the cores an
- * iteration took 10-25x its quiet time here (tfjs about 3x), so only a quiet machine gives a fair ratio.
+ * iteration took 10-25x its quiet time here (tfjs 3-4x), so only a quiet machine gives a fair ratio.
  */
 import { spawn } from 'node:child_process';
 import os from 'node:os';
