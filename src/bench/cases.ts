@@ -3,7 +3,6 @@
  * the search and train stages build them (same constructors, same optimizer settings), with
  * synthetic data: a benchmark needs no dataset on disk.
  */
-import { fileURLToPath } from 'node:url';
 import { nodeSpecHost } from '../io/specHost.js';
 import { AutoganDiscriminator } from '../ml/nets/autoganDiscriminator.js';
 import { ArchParams, type Relaxation } from '../ml/nets/archParams.js';
@@ -16,18 +15,12 @@ import { autoganCost, networkCost } from '../nas/count.js';
 import { trainSpace } from '../nas/inspect.js';
 import { buildSpace } from '../nas/space.js';
 import { loadGenotypeFile } from '../spec/genotypeFile.js';
-import { resolveSpec } from '../spec/resolve.js';
 import type { ResolvedSpec } from '../spec/types.js';
 import { Random } from '../util/random.js';
 import { FAST_PATH, type FastPath } from '../ml/fastPath.js';
+import { experimentFile } from './experiments.js';
 
-export const experimentFile = (name: string): string => fileURLToPath(new URL(`../../experiments/${name}`, import.meta.url));
-
-export function resolveExperiment(name: string, overrides: readonly string[] = []): ResolvedSpec {
-  const r = resolveSpec(experimentFile(name), { host: nodeSpecHost, overrides });
-  if (!r.spec) throw new Error(`${name} is invalid: ${r.problems.map((p) => p.message).join('; ')}`);
-  return r.spec;
-}
+export { experimentFile, resolveExperiment } from './experiments.js';
 
 /** A game ready to step, with what one iteration processes and its MAC counts. */
 export interface BenchGame {

@@ -2,7 +2,8 @@
  * `npm run bench`: times one AdversarialNAS search iteration of the paper's super-networks at
  * small widths, the derived network's training iteration, the MNIST quick experiment's
  * iterations, the paper configuration's memory, and the CLI's start-up. Each case runs in a
- * child process of its own (clean peak RSS; a wasm heap never shrinks). Prints a table, or one
+ * child process of its own (clean peak RSS; a wasm heap never shrinks). With --pytorch, each search
+ * size is also timed in PyTorch (pytorch.ts), for the tfjs/PyTorch ratio. Prints a table, or one
  * JSON object with --json. See options.ts for the flags.
  */
 import { spawn } from 'node:child_process';
@@ -11,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { tf } from '../ml/tf.js';
 import { FLOP_FORMULA } from './flops.js';
 import { parseOptions, USAGE, type BenchOptions } from './options.js';
+import { pythonCommand, runPytorch, type PytorchCase, type PytorchResult } from './pytorch.js';
 import { toJson, toText, type BenchReport } from './report.js';
 import { runCase, type BenchCase, type CaseResult } from './run.js';
 import { measureStartup } from './startup.js';
@@ -18,17 +20,23 @@ import { measureStartup } from './startup.js';
 const RESULT = 'BENCH_RESULT ';
 const ERROR = 'BENCH_ERROR ';
 
-function plan(o: BenchOptions): BenchCase[] {
-  const cases: BenchCase[] = [];
+function plan(o: BenchOptions): (BenchCase | PytorchCase)[] {
+  const cases: (BenchCase | PytorchCase)[] = [];
   const common = { variants: o.variants, profile: o.profile, ...(o.threads !== undefined ? { threads: o.threads } : {}) };
   const timing = (backend: string, train = false) =>
     backend === 'cpu' ? { warmup: 1, iterations: o.cpuIterations } : train ? { warmup: o.trainWarmup, iterations: o.trainIterations } : { warmup: o.warmup, iterations: o.iterations };
   // The training and paper-size cases would take hours on the pure-JavaScript backend.
   const heavyBackends = o.backends.filter((b) => b !== 'cpu');
   if (o.sections.includes('search')) {
-    for (const backend of o.backends) {
-      for (const widths of o.sizes) {
-        cases.push({ name: `search ${widths.generator}/${widths.discriminator}`, kind: 'search', spec: 'cifar10.yaml', backend, widths, batch: 16, generatorBatch: 16, ...timing(backend), ...common });
+    // Size by size, so that the PyTorch reference of a size runs right after its tfjs cases (same machine state).
+    for (const widths of o.sizes) {
+      const name = `search ${widths.generator}/${widths.discriminator}`;
+      for (const backend of o.backends) {
+        cases.push({ name, kind: 'search', spec: 'cifar10.yaml', backend, widths, batch: 16, generatorBatch: 16, ...timing(backend), ...common });
+      }
+      if (o.pytorch) {
+        const threads = o.threads !== undefined ? { threads: o.threads } : {};
+        cases.push({ name, backend: 'pytorch', spec: 'cifar10.yaml', widths, batch: 16, generatorBatch: 16, warmup: o.warmup, iterations: o.iterations, ...threads });
       }
     }
   }
@@ -135,17 +143,19 @@ async function main(argv: readonly string[]): Promise<number> {
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
   };
   const results: CaseResult[] = [];
+  const pytorch: PytorchResult[] = [];
   const failures: BenchReport['failures'][number][] = [];
   for (const c of plan(options)) {
     process.stderr.write(`${c.name} on ${c.backend}...\n`);
     try {
-      results.push(await runChild(c, options.timeoutMinutes * 60_000));
+      if (c.backend === 'pytorch') pytorch.push(await runPytorch(c, { python: pythonCommand(), timeoutMs: options.timeoutMinutes * 60_000 }));
+      else results.push(await runChild(c, options.timeoutMinutes * 60_000));
     } catch (error) {
       failures.push({ name: c.name, backend: c.backend, error: error instanceof Error ? error.message : String(error) });
     }
   }
   const startup = options.sections.includes('startup') ? measureStartup({ runs: options.startupRuns, inProcessSpec: 'cifar10.yaml', cliSpec: 'mnist.yaml' }) : undefined;
-  const report: BenchReport = { meta, flopFormula: FLOP_FORMULA, results, failures, ...(startup ? { startup } : {}) };
+  const report: BenchReport = { meta, flopFormula: FLOP_FORMULA, results, failures, ...(options.pytorch ? { pytorch } : {}), ...(startup ? { startup } : {}) };
   process.stdout.write(options.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : toText(report));
   return failures.length > 0 ? 1 : 0;
 }

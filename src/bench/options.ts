@@ -24,6 +24,8 @@ export interface BenchOptions {
   readonly profile: boolean;
   readonly memoryBatches: readonly number[];
   readonly startupRuns: number;
+  /** Also time each search size in PyTorch (scripts/pytorch-reference/search_iteration.py). */
+  readonly pytorch: boolean;
   /** A case still running after this long is killed and reported as failed. */
   readonly timeoutMinutes: number;
 }
@@ -41,11 +43,16 @@ export const USAGE = `usage: npm run bench -- [options]
   --train-iterations N   timed iterations of the training cases (default 3, warm-up 1)
   --train-batches LIST   G/D batches of the CIFAR-10 training case (default 80/40,40/20: the paper's
                          80/40 does not fit the 4 GiB of wasm and fails with a message saying so)
-  --threads N            wasm threads (default: all cores)
+  --threads N            wasm threads, and PyTorch's with --pytorch (default: all cores)
   --compare              A/B: the straightforward path and the fast path, iterations interleaved
   --no-profile           skip the profiled iteration (kernel count, peak tensor bytes)
   --memory-batches LIST  batches tried at the paper's search widths by --only memory (default 2,8)
   --startup-runs N       CLI cold starts timed (default 5)
+  --pytorch              after the tfjs cases of each search size, the same iteration in PyTorch
+                         (scripts/pytorch-reference/search_iteration.py, same warm-up, iterations and
+                         threads; it must count our parameters) and each tfjs row's median / PyTorch's.
+                         Python: $DSL_BENCH_PYTHON (default python3), which needs torch, e.g.
+                         DSL_BENCH_PYTHON=/usr/bin/python3 after \`apt install python3-torch\`
   --timeout-minutes N    kill a case that runs longer (default 30)
   -h, --help`;
 
@@ -78,6 +85,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       'memory-batches': { type: 'string' },
       'startup-runs': { type: 'string' },
       'timeout-minutes': { type: 'string' },
+      pytorch: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -93,6 +101,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     });
   const sizes = pairs('sizes', values.sizes ?? '16/16,32/32');
   const trainBatches = pairs('train-batches', values['train-batches'] ?? '80/40,40/20');
+  if (values.pytorch && !sections.includes('search')) throw new Error('--pytorch times the search sizes: add search to --only');
   const backends = list(values.backends ?? 'wasm') as BackendName[];
   const known: readonly string[] = ['wasm', 'tensorflow', 'tensorflow-gpu', 'cpu', 'webgpu'];
   for (const b of backends) if (!known.includes(b)) throw new Error(`--backends: unknown backend '${b}'`);
@@ -114,5 +123,6 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     memoryBatches: list(values['memory-batches'] ?? '2,8').map((b) => positive('memory-batches', b, 1)),
     startupRuns: positive('startup-runs', values['startup-runs'], 5),
     timeoutMinutes: positive('timeout-minutes', values['timeout-minutes'], 30),
+    pytorch: values.pytorch ?? false,
   };
 }

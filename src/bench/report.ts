@@ -2,6 +2,7 @@
 import type { CaseResult } from './run.js';
 import type { StartupMeasurement } from './startup.js';
 import { FLOP_FORMULA } from './flops.js';
+import type { PytorchResult } from './pytorch.js';
 
 export interface BenchReport {
   readonly meta: {
@@ -17,6 +18,8 @@ export interface BenchReport {
   readonly results: readonly CaseResult[];
   readonly failures: readonly { readonly name: string; readonly backend: string; readonly error: string }[];
   readonly startup?: StartupMeasurement;
+  /** With --pytorch: the PyTorch reference of each search size that ran (empty when none did). */
+  readonly pytorch?: readonly PytorchResult[];
 }
 
 const mb = (bytes: number | undefined) => (bytes === undefined ? undefined : Math.round(bytes / 2 ** 20));
@@ -65,11 +68,74 @@ function rows(results: readonly CaseResult[], kind: (r: CaseResult) => boolean) 
 
 const isSearch = (prefix: string) => (r: CaseResult) => r.case.name.startsWith(prefix);
 
+const time = (ms: number | null) => round(ms ?? Number.NaN);
+
+/** The PyTorch reference of one search size: a `searchIteration` row with the fields that apply to it. */
+function pytorchRow(p: PytorchResult) {
+  const o = p.output;
+  return {
+    name: p.case.name,
+    size: `${p.case.widths.generator}/${p.case.widths.discriminator}`,
+    backend: 'pytorch' as const,
+    torch: o.torch,
+    threads: o.threads,
+    medianMs: time(o.medianMs),
+    minMs: time(o.minMs),
+    maxMs: time(o.maxMs),
+    q1Ms: time(o.q1Ms),
+    q3Ms: time(o.q3Ms),
+    iterations: o.iterations,
+    warmup: o.warmup,
+    phasesMs: Object.fromEntries(Object.entries(o.phasesMs).map(([k, x]) => [k, time(x)])),
+    cpuMs: time(o.cpuMs),
+    gflops: round(o.medianMs ? p.flops / (o.medianMs / 1000) / 1e9 : Number.NaN, 2),
+    usefulGflop: round(p.flops / 1e9, 2),
+    batch: o.batch,
+    images: p.images,
+    macsPerImage: p.macs,
+    parameters: o.parameters,
+    samplesMs: o.samplesMs.map((x) => round(x)),
+    ...(o.peakRssBytes != null ? { peakRssMB: mb(o.peakRssBytes) } : {}),
+    loadAverage: { before: p.loadAverage.before.map((x) => round(x, 2)), after: p.loadAverage.after.map((x) => round(x, 2)) },
+    losses: o.losses,
+  };
+}
+
+type TfjsRow = ReturnType<typeof rows>[number] & { readonly vsPytorch?: number | null };
+type PytorchRow = ReturnType<typeof pytorchRow>;
+const isPytorchRow = (r: TfjsRow | PytorchRow): r is PytorchRow => r.backend === 'pytorch';
+
+/** How many times PyTorch's time tfjs takes (the target: 1.5 at most); null when either is unknown. */
+export function vsPytorch(tfjsMs: number | null, pytorchMs: number | null): number | null {
+  return tfjsMs !== null && pytorchMs !== null && pytorchMs > 0 ? round(tfjsMs / pytorchMs, 2) : null;
+}
+
+/**
+ * The search rows in the order they ran: with --pytorch, each size's PyTorch row after its tfjs
+ * rows, which get `vsPytorch` (null when that size's PyTorch run failed).
+ */
+function searchRows(report: BenchReport): (TfjsRow | PytorchRow)[] {
+  const tfjs: TfjsRow[] = rows(report.results, isSearch('search '));
+  if (report.pytorch === undefined) return tfjs;
+  const reference = new Map(report.pytorch.map((p) => [`${p.case.widths.generator}/${p.case.widths.discriminator}`, pytorchRow(p)]));
+  const out: (TfjsRow | PytorchRow)[] = [];
+  tfjs.forEach((r, i) => {
+    const ref = r.size === undefined ? undefined : reference.get(r.size);
+    out.push({ ...r, vsPytorch: vsPytorch(r.medianMs, ref?.medianMs ?? null) });
+    if (ref && !tfjs.slice(i + 1).some((next) => next.size === r.size)) {
+      out.push(ref);
+      reference.delete(r.size!);
+    }
+  });
+  // Sizes whose tfjs cases all failed still show their PyTorch time.
+  return [...out, ...reference.values()];
+}
+
 export function toJson(report: BenchReport): object {
   return {
     meta: report.meta,
     flopFormula: report.flopFormula,
-    searchIteration: rows(report.results, isSearch('search ')),
+    searchIteration: searchRows(report),
     training: rows(report.results, isSearch('train ')),
     mnist: rows(report.results, isSearch('mnist ')),
     memory: rows(report.results, isSearch('memory ')),
@@ -92,33 +158,40 @@ export function toText(report: BenchReport): string {
   out.push(`AdversarialNAS benchmark, ${m.date}`);
   out.push(`node ${m.node}, tfjs ${m.tfjs}, ${m.cores} x ${m.cpus}, ${m.memoryGiB} GiB; load average at start ${m.loadAverage.map((x) => x.toFixed(2)).join(' ')}`);
   out.push(`useful GFLOP/s: ${report.flopFormula}`);
-  const all = rows(report.results, () => true);
+  const all: (TfjsRow | PytorchRow)[] = [...searchRows(report), ...rows(report.results, (r) => !isSearch('search ')(r))];
+  // The ratio column only when PyTorch was asked for.
+  const ratio = report.pytorch !== undefined;
   if (all.length > 0) {
     out.push('');
     out.push(
       table(
-        ['case', 'backend', 'variant', 'thr', 'median ms', 'min-max ms', 'IQR ms', 'dArch', 'dWeights', 'gArch', 'gWeights', 'cpu ms', 'GFLOP', 'GFLOP/s', 'kernels', 'peak RSS MB', 'wasm heap MB', 'load', 'ref conv GF/s'],
-        all.map((r) => [
-          r.name,
-          r.backend,
-          r.variant,
-          r.threads === null ? '-' : String(r.threads),
-          fmt(r.medianMs),
-          r.iterations > 0 ? `${fmt(r.minMs)}-${fmt(r.maxMs)}` : `(1 profiled: ${fmt(r.profiledIterationMs)})`,
-          r.iterations > 0 ? `${fmt(r.q1Ms)}-${fmt(r.q3Ms)}` : '-',
-          fmt(r.phasesMs.dArch),
-          fmt(r.phasesMs.dWeights),
-          fmt(r.phasesMs.gArch),
-          fmt(r.phasesMs.gWeights),
-          fmt(r.cpuMs),
-          fmt(r.usefulGflop, 1),
-          fmt(r.gflops, 1),
-          r.kernels === undefined ? '-' : String(r.kernels),
-          fmt(r.peakRssMB),
-          fmt(r.wasmHeapMB),
-          `${r.loadAverage.before[0] ?? '-'}`,
-          fmt(r.referenceConvGflops),
-        ]),
+        ['case', 'backend', 'variant', 'thr', 'median ms', ...(ratio ? ['x PyTorch'] : []), 'min-max ms', 'IQR ms', 'dArch', 'dWeights', 'gArch', 'gWeights', 'cpu ms', 'GFLOP', 'GFLOP/s', 'kernels', 'peak RSS MB', 'wasm heap MB', 'load', 'ref conv GF/s'],
+        all.map((r) => {
+          const pytorch = isPytorchRow(r);
+          const iterations = r.iterations > 0;
+          return [
+            r.name,
+            r.backend,
+            pytorch ? `torch ${r.torch}` : r.variant,
+            r.threads === null ? '-' : String(r.threads),
+            fmt(r.medianMs),
+            ...(ratio ? [pytorch ? '-' : fmt(r.vsPytorch, 2)] : []),
+            iterations ? `${fmt(r.minMs)}-${fmt(r.maxMs)}` : pytorch ? '-' : `(1 profiled: ${fmt(r.profiledIterationMs)})`,
+            iterations ? `${fmt(r.q1Ms)}-${fmt(r.q3Ms)}` : '-',
+            fmt(r.phasesMs.dArch),
+            fmt(r.phasesMs.dWeights),
+            fmt(r.phasesMs.gArch),
+            fmt(r.phasesMs.gWeights),
+            fmt(r.cpuMs),
+            fmt(r.usefulGflop, 1),
+            fmt(r.gflops, 1),
+            pytorch || r.kernels === undefined ? '-' : String(r.kernels),
+            fmt(r.peakRssMB),
+            pytorch ? '-' : fmt(r.wasmHeapMB),
+            `${r.loadAverage.before[0] ?? '-'}`,
+            pytorch ? '-' : fmt(r.referenceConvGflops),
+          ];
+        }),
       ),
     );
     out.push('');
@@ -127,6 +200,11 @@ export function toText(report: BenchReport): string {
     out.push('(all its variants); wasm heap: size of the linear memory, its high-water mark (4 GiB at most); load: 1-minute load average when');
     out.push('the case started; ref conv: GFLOP/s of a conv 3x3 [16,32,32,64]->64 forward just before (79 with 2 threads on a quiet machine,');
     out.push('shared/TFJS.md): other processes slow everything down.');
+    if (ratio) {
+      out.push('x PyTorch: the median / the median of the same iteration of the same networks (parameter counts checked) in eager');
+      out.push('PyTorch on the same machine (scripts/pytorch-reference/search_iteration.py, the pytorch rows); the target is 1.5 at most.');
+      out.push('Other processes on the cores slow PyTorch (OpenMP threads waiting on each other) far more than tfjs: compare at low load.');
+    }
   }
   for (const f of report.failures) out.push(`FAILED ${f.name} (${f.backend}): ${f.error}`);
   if (report.startup) {
