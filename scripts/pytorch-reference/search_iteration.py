@@ -19,13 +19,16 @@ import re
 import sys
 import time
 
+# The name that starts this script's messages (authors_iteration.py imports this module and runs as itself).
+SCRIPT = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0].endswith(".py") else "search_iteration.py"
+
 try:
     import torch
     import torch.nn.functional as F
     from torch import nn
 except ImportError as error:
     # src/bench/pytorch.ts recognises this line and says how to point the bench at a python with torch.
-    sys.stderr.write(f"search_iteration.py: no torch in {sys.executable} ({error})\n")
+    sys.stderr.write(f"{SCRIPT}: no torch in {sys.executable} ({error})\n")
     sys.exit(3)
 
 LATENT = 120
@@ -302,17 +305,23 @@ def pair(text):
         raise argparse.ArgumentTypeError(f"'{text}' is not two integers a/b or a,b, e.g. 16/16")
 
 
-def parse_args(argv):
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def argument_parser(description):
+    """The options both scripts take: the sizes, batches, timing and the parameter check."""
+    p = argparse.ArgumentParser(description=description)
     p.add_argument("--widths", type=pair, default=(16, 16), help="super-network widths G/D (default 16/16)")
     p.add_argument("--batch", type=int, default=16, help="real batch, split between the weight and architecture steps")
-    p.add_argument("--split", type=float, default=0.5, help="part of the real batch for the D weight step (default 0.5)")
     p.add_argument("--generator-batch", type=int, default=16)
     p.add_argument("--warmup", type=int, default=2)
     p.add_argument("--iterations", type=int, default=10)
     p.add_argument("--threads", type=int, default=os.cpu_count())
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--expect-parameters", type=pair, metavar="G,D", help="exit non-zero unless the weight counts are these (G/D or G,D)")
+    return p
+
+
+def parse_args(argv):
+    p = argument_parser(__doc__.split("\n")[0])
+    p.add_argument("--split", type=float, default=0.5, help="part of the real batch for the D weight step (default 0.5)")
     return p.parse_args(argv)
 
 
@@ -324,25 +333,23 @@ def peak_rss_bytes():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
 
 
-def main(argv):
-    args = parse_args(argv)
-    torch.set_num_threads(args.threads)
-    search = Search(args.widths, args.batch, args.split, args.generator_batch, args.seed)
-    parameters = {"generator": count(search.G), "discriminator": count(search.D)}
+def benchmark(args, step, parameters, *, name, split, architecture_parameters=None, extra=None):
+    """Checks the weight counts against --expect-parameters, runs `step` (which returns the phases'
+    times in ms and the losses) --warmup times, then --iterations times timed, and prints the
+    PYTORCH_RESULT line. Returns the exit code: 4 when the counts differ (nothing timed)."""
     if args.expect_parameters is not None:
         expected = dict(zip(("generator", "discriminator"), args.expect_parameters))
         wrong = [f"{k} {parameters[k]} here, {expected[k]} expected" for k in expected if parameters[k] != expected[k]]
         if wrong:
-            sys.stderr.write(f"search_iteration.py: parameter counts differ ({'; '.join(wrong)}): not the same networks, nothing timed\n")
+            sys.stderr.write(f"{SCRIPT}: parameter counts differ ({'; '.join(wrong)}): not the same networks, nothing timed\n")
             return 4
-    name = f"search {args.widths[0]}/{args.widths[1]} pytorch"
     for _ in range(args.warmup):
-        search.step()
+        step()
     walls, cpus, phases, losses = [], [], [], {}
     for i in range(args.iterations):
         cpu0 = time.process_time()
         t0 = time.perf_counter()
-        times, losses = search.step()
+        times, losses = step()
         walls.append((time.perf_counter() - t0) * 1000)
         cpus.append((time.process_time() - cpu0) * 1000)
         phases.append(times)
@@ -352,7 +359,7 @@ def main(argv):
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
         "widths": {"generator": args.widths[0], "discriminator": args.widths[1]},
-        "batch": {"discriminator": args.batch, "split": args.split, "generator": args.generator_batch},
+        "batch": {"discriminator": args.batch, "split": split, "generator": args.generator_batch},
         "warmup": args.warmup,
         "iterations": args.iterations,
         "medianMs": quantile(ordered, 0.5),
@@ -364,13 +371,25 @@ def main(argv):
         "samplesMs": walls,
         "cpuMs": median(cpus),
         "parameters": parameters,
+        **({"architectureParameters": architecture_parameters} if architecture_parameters is not None else {}),
         "peakRssBytes": peak_rss_bytes(),
         "losses": losses,
+        **(extra or {}),
     }
     # NaN (no timed iterations) is not JSON: null instead.
     clean = json.loads(json.dumps(result), parse_constant=lambda _: None)
     sys.stdout.write(f"PYTORCH_RESULT {json.dumps(clean)}\n")
     return 0
+
+
+def main(argv):
+    args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    search = Search(args.widths, args.batch, args.split, args.generator_batch, args.seed)
+    parameters = {"generator": count(search.G), "discriminator": count(search.D)}
+    architecture = {"generator": sum(p.numel() for p in search.alphas), "discriminator": sum(p.numel() for p in search.betas)}
+    name = f"search {args.widths[0]}/{args.widths[1]} pytorch"
+    return benchmark(args, search.step, parameters, name=name, split=args.split, architecture_parameters=architecture)
 
 
 if __name__ == "__main__":

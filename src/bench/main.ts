@@ -3,8 +3,8 @@
  * small widths, the derived network's training iteration, the MNIST quick experiment's
  * iterations, the paper configuration's memory, and the CLI's start-up. Each case runs in a
  * child process of its own (clean peak RSS; a wasm heap never shrinks). With --pytorch, each search
- * size is also timed in PyTorch (pytorch.ts), for the tfjs/PyTorch ratio. Prints a table, or one
- * JSON object with --json. See options.ts for the flags.
+ * size is also timed in PyTorch (pytorch.ts), for the tfjs/PyTorch ratio; with --pytorch-authors DIR,
+ * in the authors' own code too. Prints a table, or one JSON object with --json. See options.ts for the flags.
  */
 import { spawn } from 'node:child_process';
 import os from 'node:os';
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { tf } from '../ml/tf.js';
 import { FLOP_FORMULA } from './flops.js';
 import { parseOptions, USAGE, type BenchOptions } from './options.js';
-import { pythonCommand, runPytorch, type PytorchCase, type PytorchResult } from './pytorch.js';
+import { AUTHORS_VARIANT, authorsCodeProblem, pythonCommand, runPytorch, type PytorchCase, type PytorchResult } from './pytorch.js';
 import { toJson, toText, type BenchReport } from './report.js';
 import { runCase, type BenchCase, type CaseResult } from './run.js';
 import { measureStartup } from './startup.js';
@@ -34,10 +34,10 @@ function plan(o: BenchOptions): (BenchCase | PytorchCase)[] {
       for (const backend of o.backends) {
         cases.push({ name, kind: 'search', spec: 'cifar10.yaml', backend, widths, batch: 16, generatorBatch: 16, ...timing(backend), ...common });
       }
-      if (o.pytorch) {
-        const threads = o.threads !== undefined ? { threads: o.threads } : {};
-        cases.push({ name, backend: 'pytorch', spec: 'cifar10.yaml', widths, batch: 16, generatorBatch: 16, warmup: o.warmup, iterations: o.iterations, ...threads });
-      }
+      const threads = o.threads !== undefined ? { threads: o.threads } : {};
+      const reference = { name, backend: 'pytorch', spec: 'cifar10.yaml', widths, batch: 16, generatorBatch: 16, warmup: o.warmup, iterations: o.iterations, ...threads } as const;
+      if (o.pytorch) cases.push(reference);
+      if (o.pytorchAuthors !== undefined) cases.push({ ...reference, authors: o.pytorchAuthors });
     }
   }
   if (o.sections.includes('train')) {
@@ -133,6 +133,12 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  // Before the first case, not after the tfjs cases of the first size.
+  const authorsProblem = options.pytorchAuthors === undefined ? undefined : authorsCodeProblem(options.pytorchAuthors);
+  if (authorsProblem) {
+    process.stderr.write(`--pytorch-authors: ${authorsProblem}\n`);
+    return 2;
+  }
   const meta = {
     date: new Date().toISOString(),
     node: process.version,
@@ -144,18 +150,20 @@ async function main(argv: readonly string[]): Promise<number> {
   };
   const results: CaseResult[] = [];
   const pytorch: PytorchResult[] = [];
+  const pytorchAuthors: PytorchResult[] = [];
   const failures: BenchReport['failures'][number][] = [];
   for (const c of plan(options)) {
-    process.stderr.write(`${c.name} on ${c.backend}...\n`);
+    const authors = c.backend === 'pytorch' && c.authors !== undefined;
+    process.stderr.write(`${c.name} on ${c.backend}${authors ? " (the authors' code)" : ''}...\n`);
     try {
-      if (c.backend === 'pytorch') pytorch.push(await runPytorch(c, { python: pythonCommand(), timeoutMs: options.timeoutMinutes * 60_000 }));
+      if (c.backend === 'pytorch') (authors ? pytorchAuthors : pytorch).push(await runPytorch(c, { python: pythonCommand(), timeoutMs: options.timeoutMinutes * 60_000 }));
       else results.push(await runChild(c, options.timeoutMinutes * 60_000));
     } catch (error) {
-      failures.push({ name: c.name, backend: c.backend, error: error instanceof Error ? error.message : String(error) });
+      failures.push({ name: c.name, backend: authors ? `${c.backend}, ${AUTHORS_VARIANT}` : c.backend, error: error instanceof Error ? error.message : String(error) });
     }
   }
   const startup = options.sections.includes('startup') ? measureStartup({ runs: options.startupRuns, inProcessSpec: 'cifar10.yaml', cliSpec: 'mnist.yaml' }) : undefined;
-  const report: BenchReport = { meta, flopFormula: FLOP_FORMULA, results, failures, ...(options.pytorch ? { pytorch } : {}), ...(startup ? { startup } : {}) };
+  const report: BenchReport = { meta, flopFormula: FLOP_FORMULA, results, failures, ...(options.pytorch ? { pytorch } : {}), ...(options.pytorchAuthors !== undefined ? { pytorchAuthors } : {}), ...(startup ? { startup } : {}) };
   process.stdout.write(options.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : toText(report));
   return failures.length > 0 ? 1 : 0;
 }

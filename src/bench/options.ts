@@ -1,4 +1,5 @@
 /** Command-line options of `npm run bench` (node's parseArgs; the bench is not part of the dsl CLI). */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BackendName } from '../ml/backend/index.js';
 import type { Variant } from './run.js';
@@ -26,6 +27,8 @@ export interface BenchOptions {
   readonly startupRuns: number;
   /** Also time each search size in PyTorch (scripts/pytorch-reference/search_iteration.py). */
   readonly pytorch: boolean;
+  /** Also time each search size in the authors' own code, imported from this directory (absolute). */
+  readonly pytorchAuthors?: string;
   /** A case still running after this long is killed and reported as failed. */
   readonly timeoutMinutes: number;
 }
@@ -53,6 +56,7 @@ export const USAGE = `usage: npm run bench -- [options]
                          threads; it must count our parameters) and each tfjs row's median / PyTorch's.
                          Python: $DSL_BENCH_PYTHON (default python3), which needs torch, e.g.
                          DSL_BENCH_PYTHON=/usr/bin/python3 after \`apt install python3-torch\`
+  --pytorch-authors DIR  the same with the authors' code as written, from DIR (a clone of chengaopro/AdversarialNAS)
   --timeout-minutes N    kill a case that runs longer (default 30)
   -h, --help`;
 
@@ -86,6 +90,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       'startup-runs': { type: 'string' },
       'timeout-minutes': { type: 'string' },
       pytorch: { type: 'boolean' },
+      'pytorch-authors': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -102,6 +107,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
   const sizes = pairs('sizes', values.sizes ?? '16/16,32/32');
   const trainBatches = pairs('train-batches', values['train-batches'] ?? '80/40,40/20');
   if (values.pytorch && !sections.includes('search')) throw new Error('--pytorch times the search sizes: add search to --only');
+  const authors = values['pytorch-authors'];
+  if (authors !== undefined && authors.trim() === '') throw new Error('--pytorch-authors needs the directory of a clone of https://github.com/chengaopro/AdversarialNAS');
+  if (authors !== undefined && !sections.includes('search')) throw new Error('--pytorch-authors times the search sizes: add search to --only');
   const backends = list(values.backends ?? 'wasm') as BackendName[];
   const known: readonly string[] = ['wasm', 'tensorflow', 'tensorflow-gpu', 'cpu', 'webgpu'];
   for (const b of backends) if (!known.includes(b)) throw new Error(`--backends: unknown backend '${b}'`);
@@ -124,5 +132,6 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     startupRuns: positive('startup-runs', values['startup-runs'], 5),
     timeoutMinutes: positive('timeout-minutes', values['timeout-minutes'], 30),
     pytorch: values.pytorch ?? false,
+    ...(authors !== undefined ? { pytorchAuthors: resolve(authors) } : {}),
   };
 }

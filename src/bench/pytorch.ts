@@ -5,9 +5,15 @@
  * in a python child process and must count the same weights as our networks, or it times nothing.
  * Its OpenMP threads wait for each other at every op: with other processes on the cores an
  * iteration took 10-25x its quiet time here (tfjs 3-4x), so only a quiet machine gives a fair ratio.
+ *
+ * With --pytorch-authors DIR, scripts/pytorch-reference/authors_iteration.py times the authors' own
+ * code as written (imported from DIR, a clone of github.com/chengaopro/AdversarialNAS; nothing of it
+ * is ours): the same weights, but every backward pass differentiates everything.
  */
 import { spawn } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { networkCost } from '../nas/count.js';
 import { buildSpace } from '../nas/space.js';
@@ -15,7 +21,10 @@ import { resolveExperiment } from './experiments.js';
 import { iterationFlops, type ImageCounts } from './flops.js';
 
 export const PYTORCH_SCRIPT = fileURLToPath(new URL('../../scripts/pytorch-reference/search_iteration.py', import.meta.url));
+export const AUTHORS_SCRIPT = fileURLToPath(new URL('../../scripts/pytorch-reference/authors_iteration.py', import.meta.url));
 export const PYTORCH_RESULT = 'PYTORCH_RESULT ';
+/** The variant of the rows that time the authors' code. */
+export const AUTHORS_VARIANT = "authors' code";
 
 export const PYTHON_HINT = 'set DSL_BENCH_PYTHON to a python with torch, e.g. /usr/bin/python3 after `apt install python3-torch`';
 
@@ -32,6 +41,8 @@ export interface PytorchCase {
   readonly warmup: number;
   readonly iterations: number;
   readonly threads?: number;
+  /** The directory of the authors' code (authors_iteration.py); absent: our like-for-like search_iteration.py. */
+  readonly authors?: string;
 }
 
 /** What the script prints after PYTORCH_RESULT (times in ms; null where no iteration was timed). */
@@ -50,9 +61,14 @@ export interface PytorchOutput {
   readonly phasesMs: Readonly<Record<'dArch' | 'dWeights' | 'gArch' | 'gWeights', number | null>>;
   readonly samplesMs: readonly number[];
   readonly cpuMs: number | null;
+  /** Weights only. */
   readonly parameters: Counts;
+  /** The architecture parameters (α, β): the authors' D has 6 more (7-wide rows for its 3 stem edges). */
+  readonly architectureParameters?: Counts;
   readonly peakRssBytes?: number;
   readonly losses?: Readonly<Record<string, number>>;
+  /** authors_iteration.py: the directory it imported the authors' code from. */
+  readonly code?: string;
 }
 
 export interface PytorchResult {
@@ -76,10 +92,11 @@ export function referenceNetworks(c: Pick<PytorchCase, 'spec' | 'widths'>): { pa
 
 export function pytorchArgs(c: PytorchCase, expected: Counts, split: number): string[] {
   return [
-    PYTORCH_SCRIPT,
+    // The authors' code splits the real batch in halves, no option (runPytorch checks the spec does too).
+    ...(c.authors !== undefined ? [AUTHORS_SCRIPT, '--code', c.authors] : [PYTORCH_SCRIPT]),
     '--widths', `${c.widths.generator}/${c.widths.discriminator}`,
     '--batch', String(c.batch),
-    '--split', String(split),
+    ...(c.authors !== undefined ? [] : ['--split', String(split)]),
     '--generator-batch', String(c.generatorBatch),
     '--warmup', String(c.warmup),
     '--iterations', String(c.iterations),
@@ -118,9 +135,13 @@ export function parsePytorchOutput(stdout: string): PytorchOutput {
   return value as unknown as PytorchOutput;
 }
 
-/** Why the networks differ, or undefined when the script counted the same weights as we do. */
-export function parameterMismatch(expected: Counts, got: Counts): string | undefined {
-  const wrong = (['generator', 'discriminator'] as const).filter((k) => expected[k] !== got[k]).map((k) => `${k} ${got[k]} in PyTorch, ${expected[k]} in tfjs`);
+/**
+ * Why the networks differ, or undefined when the script counted the same weights as we do. Weights
+ * only: the authors' D has more architecture parameters than ours (and search_iteration.py's) by
+ * design, 7-wide rows for the 3 stem edges of its first cell whose 5 convs take the first 5 entries.
+ */
+export function parameterMismatch(expected: Counts, got: Counts, where = 'PyTorch'): string | undefined {
+  const wrong = (['generator', 'discriminator'] as const).filter((k) => expected[k] !== got[k]).map((k) => `${k} ${got[k]} in ${where}, ${expected[k]} in tfjs`);
   return wrong.length > 0 ? `parameter counts differ (${wrong.join('; ')}): not the same networks` : undefined;
 }
 
@@ -132,11 +153,23 @@ export function failureMessage(o: { python: string; code?: number | null; signal
   if (o.spawnError) return o.spawnError.code === 'ENOENT' ? `${o.python} not found: ${PYTHON_HINT}` : `${o.python} did not start (${o.spawnError.message})`;
   if (o.timedOutMs !== undefined) return `killed after ${Math.round(o.timedOutMs / 1000)} s`;
   const lines = (o.stderr ?? '').split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '');
-  if (lines.some((l) => l.includes('search_iteration.py: no torch') || l.includes("No module named 'torch'"))) return `${o.python} has no torch: ${PYTHON_HINT}`;
-  // The script's own messages start with its name; a Python error ends its traceback with "XError: ...".
-  const own = lines.filter((l) => l.startsWith('search_iteration.py')).pop();
+  if (lines.some((l) => /^(search|authors)_iteration\.py: no torch/.test(l) || l.includes("No module named 'torch'"))) return `${o.python} has no torch: ${PYTHON_HINT}`;
+  // The scripts' own messages start with their name (authors_iteration.py's about DIR end with the
+  // fix); a Python error ends its traceback with "XError: ...".
+  const own = lines.filter((l) => /^(search|authors)_iteration\.py: /.test(l)).pop();
   const last = own ?? lines.filter((l) => !l.startsWith(' ') && l.length < 400).pop();
   return `exited with ${o.signal ?? o.code}${last ? `: ${last}` : ''}`;
+}
+
+/**
+ * Why `dir` cannot be the authors' code (the check authors_iteration.py makes, in its words), or
+ * undefined: lets the bench refuse a wrong --pytorch-authors before its first case.
+ */
+export function authorsCodeProblem(dir: string): string | undefined {
+  const fix = 'pass the directory of a clone of https://github.com/chengaopro/AdversarialNAS';
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return `${dir} is not a directory: ${fix}`;
+  const missing = [join('archs', 'search_both_cifar10.py'), 'architect.py'].filter((m) => !existsSync(join(dir, m)));
+  return missing.length > 0 ? `${dir} has no ${missing.join(' or ')}: ${fix}` : undefined;
 }
 
 export const pythonCommand = (env: NodeJS.ProcessEnv = process.env): string => env.DSL_BENCH_PYTHON || 'python3';
@@ -175,8 +208,9 @@ export function runPytorch(c: PytorchCase, o: { python: string; timeoutMs: numbe
       if (code !== 0) return reject(new Error(failureMessage({ python: o.python, code, signal, stderr })));
       try {
         const output = parsePytorchOutput(stdout);
-        const mismatch = parameterMismatch(reference.parameters, output.parameters);
+        const mismatch = parameterMismatch(reference.parameters, output.parameters, c.authors !== undefined ? "the authors' code" : 'PyTorch');
         if (mismatch) throw new Error(mismatch);
+        if (output.batch.split !== reference.split) throw new Error(`its batch split ${output.batch.split} is not the spec's ${reference.split}: not the same iteration`);
         resolve({ case: c, output, macs: reference.macs, flops, images, loadAverage: { before, after: os.loadavg() } });
       } catch (error) {
         reject(error instanceof Error ? error : new Error(String(error)));

@@ -2,7 +2,7 @@
 import type { CaseResult } from './run.js';
 import type { StartupMeasurement } from './startup.js';
 import { FLOP_FORMULA } from './flops.js';
-import type { PytorchResult } from './pytorch.js';
+import { AUTHORS_VARIANT, type PytorchResult } from './pytorch.js';
 
 export interface BenchReport {
   readonly meta: {
@@ -20,6 +20,8 @@ export interface BenchReport {
   readonly startup?: StartupMeasurement;
   /** With --pytorch: the PyTorch reference of each search size that ran (empty when none did). */
   readonly pytorch?: readonly PytorchResult[];
+  /** With --pytorch-authors: the authors' own code timed at each search size that ran. */
+  readonly pytorchAuthors?: readonly PytorchResult[];
 }
 
 const mb = (bytes: number | undefined) => (bytes === undefined ? undefined : Math.round(bytes / 2 ** 20));
@@ -70,13 +72,17 @@ const isSearch = (prefix: string) => (r: CaseResult) => r.case.name.startsWith(p
 
 const time = (ms: number | null) => round(ms ?? Number.NaN);
 
-/** The PyTorch reference of one search size: a `searchIteration` row with the fields that apply to it. */
+/**
+ * The PyTorch reference of one search size: a `searchIteration` row with the fields that apply to
+ * it; the authors' code's has the variant AUTHORS_VARIANT and the directory it came from.
+ */
 function pytorchRow(p: PytorchResult) {
   const o = p.output;
   return {
     name: p.case.name,
     size: `${p.case.widths.generator}/${p.case.widths.discriminator}`,
     backend: 'pytorch' as const,
+    ...(p.case.authors !== undefined ? { variant: AUTHORS_VARIANT, code: p.case.authors } : {}),
     torch: o.torch,
     threads: o.threads,
     medianMs: time(o.medianMs),
@@ -94,6 +100,7 @@ function pytorchRow(p: PytorchResult) {
     images: p.images,
     macsPerImage: p.macs,
     parameters: o.parameters,
+    ...(o.architectureParameters ? { architectureParameters: o.architectureParameters } : {}),
     samplesMs: o.samplesMs.map((x) => round(x)),
     ...(o.peakRssBytes != null ? { peakRssMB: mb(o.peakRssBytes) } : {}),
     loadAverage: { before: p.loadAverage.before.map((x) => round(x, 2)), after: p.loadAverage.after.map((x) => round(x, 2)) },
@@ -101,7 +108,7 @@ function pytorchRow(p: PytorchResult) {
   };
 }
 
-type TfjsRow = ReturnType<typeof rows>[number] & { readonly vsPytorch?: number | null };
+type TfjsRow = ReturnType<typeof rows>[number] & { readonly vsPytorch?: number | null; readonly vsAuthors?: number | null };
 type PytorchRow = ReturnType<typeof pytorchRow>;
 const isPytorchRow = (r: TfjsRow | PytorchRow): r is PytorchRow => r.backend === 'pytorch';
 
@@ -111,24 +118,33 @@ export function vsPytorch(tfjsMs: number | null, pytorchMs: number | null): numb
 }
 
 /**
- * The search rows in the order they ran: with --pytorch, each size's PyTorch row after its tfjs
- * rows, which get `vsPytorch` (null when that size's PyTorch run failed).
+ * The search rows in the order they ran: each size's PyTorch rows (--pytorch, then
+ * --pytorch-authors) after its tfjs rows, which get `vsPytorch` and `vsAuthors` (null when that
+ * size's run failed), each only when it was asked for.
  */
 function searchRows(report: BenchReport): (TfjsRow | PytorchRow)[] {
   const tfjs: TfjsRow[] = rows(report.results, isSearch('search '));
-  if (report.pytorch === undefined) return tfjs;
-  const reference = new Map(report.pytorch.map((p) => [`${p.case.widths.generator}/${p.case.widths.discriminator}`, pytorchRow(p)]));
+  const bySize = (results: readonly PytorchResult[] | undefined) =>
+    results === undefined ? undefined : new Map(results.map((p) => [`${p.case.widths.generator}/${p.case.widths.discriminator}`, pytorchRow(p)]));
+  const references = bySize(report.pytorch);
+  const authors = bySize(report.pytorchAuthors);
+  if (references === undefined && authors === undefined) return tfjs;
   const out: (TfjsRow | PytorchRow)[] = [];
+  /** The PyTorch rows of a size, once. */
+  const flush = (size: string) =>
+    [references, authors].forEach((m) => {
+      const row = m?.get(size);
+      if (row) out.push(row);
+      m?.delete(size);
+    });
   tfjs.forEach((r, i) => {
-    const ref = r.size === undefined ? undefined : reference.get(r.size);
-    out.push({ ...r, vsPytorch: vsPytorch(r.medianMs, ref?.medianMs ?? null) });
-    if (ref && !tfjs.slice(i + 1).some((next) => next.size === r.size)) {
-      out.push(ref);
-      reference.delete(r.size!);
-    }
+    const ratio = (m: typeof references) => vsPytorch(r.medianMs, (r.size === undefined ? undefined : m?.get(r.size))?.medianMs ?? null);
+    out.push({ ...r, ...(references ? { vsPytorch: ratio(references) } : {}), ...(authors ? { vsAuthors: ratio(authors) } : {}) });
+    if (r.size !== undefined && !tfjs.slice(i + 1).some((next) => next.size === r.size)) flush(r.size);
   });
-  // Sizes whose tfjs cases all failed still show their PyTorch time.
-  return [...out, ...reference.values()];
+  // Sizes whose tfjs cases all failed still show their PyTorch times.
+  for (const size of new Set([...(references?.keys() ?? []), ...(authors?.keys() ?? [])])) flush(size);
+  return out;
 }
 
 export function toJson(report: BenchReport): object {
@@ -159,23 +175,25 @@ export function toText(report: BenchReport): string {
   out.push(`node ${m.node}, tfjs ${m.tfjs}, ${m.cores} x ${m.cpus}, ${m.memoryGiB} GiB; load average at start ${m.loadAverage.map((x) => x.toFixed(2)).join(' ')}`);
   out.push(`useful GFLOP/s: ${report.flopFormula}`);
   const all: (TfjsRow | PytorchRow)[] = [...searchRows(report), ...rows(report.results, (r) => !isSearch('search ')(r))];
-  // The ratio column only when PyTorch was asked for.
+  // Each ratio column only when its reference was asked for.
   const ratio = report.pytorch !== undefined;
+  const authorsRatio = report.pytorchAuthors !== undefined;
   if (all.length > 0) {
     out.push('');
     out.push(
       table(
-        ['case', 'backend', 'variant', 'thr', 'median ms', ...(ratio ? ['x PyTorch'] : []), 'min-max ms', 'IQR ms', 'dArch', 'dWeights', 'gArch', 'gWeights', 'cpu ms', 'GFLOP', 'GFLOP/s', 'kernels', 'peak RSS MB', 'wasm heap MB', 'load', 'ref conv GF/s'],
+        ['case', 'backend', 'variant', 'thr', 'median ms', ...(ratio ? ['x PyTorch'] : []), ...(authorsRatio ? ['x authors'] : []), 'min-max ms', 'IQR ms', 'dArch', 'dWeights', 'gArch', 'gWeights', 'cpu ms', 'GFLOP', 'GFLOP/s', 'kernels', 'peak RSS MB', 'wasm heap MB', 'load', 'ref conv GF/s'],
         all.map((r) => {
           const pytorch = isPytorchRow(r);
           const iterations = r.iterations > 0;
           return [
             r.name,
             r.backend,
-            pytorch ? `torch ${r.torch}` : r.variant,
+            pytorch ? (r.variant ?? `torch ${r.torch}`) : r.variant,
             r.threads === null ? '-' : String(r.threads),
             fmt(r.medianMs),
             ...(ratio ? [pytorch ? '-' : fmt(r.vsPytorch, 2)] : []),
+            ...(authorsRatio ? [pytorch ? '-' : fmt(r.vsAuthors, 2)] : []),
             iterations ? `${fmt(r.minMs)}-${fmt(r.maxMs)}` : pytorch ? '-' : `(1 profiled: ${fmt(r.profiledIterationMs)})`,
             iterations ? `${fmt(r.q1Ms)}-${fmt(r.q3Ms)}` : '-',
             fmt(r.phasesMs.dArch),
@@ -202,9 +220,10 @@ export function toText(report: BenchReport): string {
     out.push('shared/TFJS.md): other processes slow everything down.');
     if (ratio) {
       out.push('x PyTorch: the median / the median of the same iteration of the same networks (parameter counts checked) in eager');
-      out.push('PyTorch on the same machine (scripts/pytorch-reference/search_iteration.py, the pytorch rows); the target is 1.5 at most.');
-      out.push('Other processes on the cores slow PyTorch (OpenMP threads waiting on each other) far more than tfjs: compare at low load.');
+      out.push('PyTorch on the same machine (scripts/pytorch-reference/search_iteration.py, the rows torch x.y); the target is 1.5 at most.');
     }
+    if (authorsRatio) out.push("x authors: the median / that of the authors' code as written (chengaopro/AdversarialNAS: same weights, every backward pass over all), the rows authors' code.");
+    if (ratio || authorsRatio) out.push('Other processes on the cores slow PyTorch (OpenMP threads waiting on each other) far more than tfjs: compare at low load.');
   }
   for (const f of report.failures) out.push(`FAILED ${f.name} (${f.backend}): ${f.error}`);
   if (report.startup) {

@@ -49,6 +49,16 @@ export function pytorchResult(width: number, medianMs: number): PytorchResult {
   };
 }
 
+/** The authors' code timed at `width` (authors_iteration.py imported it from /src/AdversarialNAS). */
+export function authorsResult(width: number, medianMs: number): PytorchResult {
+  const r = pytorchResult(width, medianMs);
+  return {
+    ...r,
+    case: { ...r.case, authors: '/src/AdversarialNAS' },
+    output: { ...r.output, architectureParameters: { generator: 123, discriminator: 188 }, code: '/src/AdversarialNAS', losses: { dLoss: 2, gLoss: 0.02 } },
+  };
+}
+
 /** A tfjs case result with one variant whose iterations took `medianMs` (median). */
 export function caseResult(name: string, medianMs: number, o: { widths?: number; backend?: string } = {}): CaseResult {
   const widths = o.widths === undefined ? undefined : { generator: o.widths, discriminator: o.widths };

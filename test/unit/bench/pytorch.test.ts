@@ -1,8 +1,10 @@
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  AUTHORS_SCRIPT,
+  authorsCodeProblem,
   failureMessage,
   parameterMismatch,
   parsePytorchOutput,
@@ -66,7 +68,17 @@ describe('the same networks on both sides', () => {
     expect(args.slice(1).join(' ')).toBe('--widths 16/16 --batch 16 --split 0.5 --generator-batch 16 --warmup 1 --iterations 3 --threads 2 --expect-parameters 493523,451616');
   });
 
-  it('a parameter mismatch names both counts of each network that differs', () => {
+  it("the authors' script is asked for the same iteration, their code's directory and our counts (no split: theirs is halves)", () => {
+    const args = pytorchArgs({ ...CASE, threads: 2, authors: '/src/AdversarialNAS' }, { generator: 493_523, discriminator: 451_616 }, 0.5);
+    expect(args[0]).toBe(AUTHORS_SCRIPT);
+    expect(existsSync(AUTHORS_SCRIPT)).toBe(true);
+    expect(args.slice(1).join(' ')).toBe('--code /src/AdversarialNAS --widths 16/16 --batch 16 --generator-batch 16 --warmup 1 --iterations 3 --threads 2 --expect-parameters 493523,451616');
+  });
+
+  it("a parameter mismatch names both counts of each network that differs, and whose code counted them", () => {
+    expect(parameterMismatch({ generator: 10, discriminator: 20 }, { generator: 11, discriminator: 20 }, "the authors' code")).toBe(
+      "parameter counts differ (generator 11 in the authors' code, 10 in tfjs): not the same networks",
+    );
     expect(parameterMismatch({ generator: 10, discriminator: 20 }, { generator: 10, discriminator: 20 })).toBeUndefined();
     expect(parameterMismatch({ generator: 493_523, discriminator: 451_616 }, { generator: 493_523, discriminator: 451_617 })).toBe(
       'parameter counts differ (discriminator 451617 in PyTorch, 451616 in tfjs): not the same networks',
@@ -92,6 +104,16 @@ describe('failures are one line, with the fix where there is one', () => {
     expect(failureMessage({ python: '/usr/bin/python3', code: 4, stderr })).toBe(`exited with 4: ${stderr.trim()}`);
   });
 
+  it("authors_iteration.py without torch (it imports search_iteration.py's check)", () => {
+    const stderr = "authors_iteration.py: no torch in /usr/local/bin/python3 (No module named 'torch')\n";
+    expect(failureMessage({ python: 'python3', code: 3, stderr })).toBe(`python3 has no torch: ${hint}`);
+  });
+
+  it("authors_iteration.py without the authors' code: its line, with the path and the fix", () => {
+    const stderr = 'authors_iteration.py: /src/nothing is not a directory: pass --code the directory of a clone of https://github.com/chengaopro/AdversarialNAS\n';
+    expect(failureMessage({ python: 'python3', code: 5, stderr })).toBe(`exited with 5: ${stderr.trim()}`);
+  });
+
   it('a Python error: the last line of its traceback', () => {
     const stderr = ['  search 16/16 pytorch: iteration 1/3 1200 ms', 'Traceback (most recent call last):', '  File "search_iteration.py", line 9, in <module>', 'RuntimeError: loss dLoss is nan', ''].join('\n');
     expect(failureMessage({ python: 'python3', code: 1, stderr })).toBe('exited with 1: RuntimeError: loss dLoss is nan');
@@ -109,13 +131,22 @@ describe('running the reference (a stand-in script instead of python)', () => {
   let stderr = '';
   const progress = (text: string) => (stderr += text);
 
-  /** An executable that answers like search_iteration.py, reporting the counts it is asked for plus `extra`. */
+  /**
+   * An executable that answers like search_iteration.py, reporting the counts it is asked for plus
+   * `extra`; given --code DIR, like authors_iteration.py, which first checks DIR (exit 5).
+   */
   function fakePython(name: string, extra: number): string {
     const file = join(dir, name);
     writeFileSync(
       file,
       `#!${process.execPath}
+const { existsSync } = require('node:fs');
 const argv = process.argv.slice(2);
+const code = argv.includes('--code') ? argv[argv.indexOf('--code') + 1] : undefined;
+if (code !== undefined && !existsSync(code + '/architect.py')) {
+  process.stderr.write('authors_iteration.py: ' + code + ' is not a directory: pass --code the directory of a clone of https://github.com/chengaopro/AdversarialNAS\\n');
+  process.exit(5);
+}
 const [g, d] = argv[argv.indexOf('--expect-parameters') + 1].split(',').map(Number);
 process.stderr.write('  progress\\n');
 console.log('PYTORCH_RESULT ' + JSON.stringify({ ...${JSON.stringify(OUTPUT)}, parameters: { generator: g, discriminator: d + ${extra} } }));
@@ -140,7 +171,48 @@ console.log('PYTORCH_RESULT ' + JSON.stringify({ ...${JSON.stringify(OUTPUT)}, p
     );
   });
 
+  it("the authors' code: the result, refused when its counts differ", async () => {
+    const code = join(dir, 'AdversarialNAS');
+    mkdirSync(code);
+    writeFileSync(join(code, 'architect.py'), '');
+    const r = await runPytorch({ ...CASE, authors: code }, { python: fakePython('authors', 0), timeoutMs: 30_000, progress });
+    expect(r.case.authors).toBe(code);
+    expect(r.output.parameters).toEqual({ generator: 493_523, discriminator: 451_616 });
+    await expect(runPytorch({ ...CASE, authors: code }, { python: fakePython('authors-other', 1), timeoutMs: 30_000, progress })).rejects.toThrow(
+      "parameter counts differ (discriminator 451617 in the authors' code, 451616 in tfjs): not the same networks",
+    );
+  });
+
+  it("the authors' code not where it is said to be: one line naming the path and the fix, no traceback", async () => {
+    const missing = join(dir, 'no-such-clone');
+    const error = await runPytorch({ ...CASE, authors: missing }, { python: fakePython('authors-missing', 0), timeoutMs: 30_000, progress }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe(`exited with 5: authors_iteration.py: ${missing} is not a directory: pass --code the directory of a clone of https://github.com/chengaopro/AdversarialNAS`);
+  });
+
   it('a python that is not there: the fix, no stack trace', async () => {
     await expect(runPytorch(CASE, { python: join(dir, 'no-such-python'), timeoutMs: 30_000, progress })).rejects.toThrow(/no-such-python not found: set DSL_BENCH_PYTHON/);
+  });
+});
+
+describe("the bench's own check of --pytorch-authors DIR (before its first case)", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dsl-bench-authors-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const fix = 'pass the directory of a clone of https://github.com/chengaopro/AdversarialNAS';
+
+  it('a missing directory, or a file', () => {
+    expect(authorsCodeProblem(join(dir, 'nothing'))).toBe(`${join(dir, 'nothing')} is not a directory: ${fix}`);
+    writeFileSync(join(dir, 'file'), '');
+    expect(authorsCodeProblem(join(dir, 'file'))).toBe(`${join(dir, 'file')} is not a directory: ${fix}`);
+  });
+
+  it('a directory without the modules the script imports names them', () => {
+    const clone = join(dir, 'clone');
+    mkdirSync(join(clone, 'archs'), { recursive: true });
+    expect(authorsCodeProblem(clone)).toBe(`${clone} has no ${join('archs', 'search_both_cifar10.py')} or architect.py: ${fix}`);
+    writeFileSync(join(clone, 'architect.py'), '');
+    expect(authorsCodeProblem(clone)).toBe(`${clone} has no ${join('archs', 'search_both_cifar10.py')}: ${fix}`);
+    writeFileSync(join(clone, 'archs', 'search_both_cifar10.py'), '');
+    expect(authorsCodeProblem(clone)).toBeUndefined();
   });
 });

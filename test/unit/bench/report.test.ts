@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toJson, toText, vsPytorch } from '../../../src/bench/report.js';
-import { caseResult, pytorchResult, report } from './helpers.js';
+import { authorsResult, caseResult, pytorchResult, report } from './helpers.js';
 
 type Row = Record<string, unknown>;
 const searchRows = (r: ReturnType<typeof report>) => (toJson(r) as { searchIteration: Row[] }).searchIteration;
@@ -93,5 +93,82 @@ describe('tfjs against PyTorch in the bench report', () => {
     const text = toText(report(results));
     expect(text).not.toContain('x PyTorch');
     expect(text).not.toContain('pytorch');
+  });
+});
+
+describe("tfjs against the authors' code in the bench report", () => {
+  const results = [caseResult('search 16/16', 3000, { widths: 16 }), caseResult('search 32/32', 6000, { widths: 32 })];
+  const withAuthors = (pytorch: ReturnType<typeof pytorchResult>[] | undefined, authors: ReturnType<typeof authorsResult>[], failures: Parameters<typeof report>[2] = []) => ({
+    ...report(results, pytorch, failures),
+    pytorchAuthors: authors,
+  });
+
+  it("JSON: each size's like-for-like row, then the authors' row; the tfjs rows carry vsPytorch and vsAuthors", () => {
+    const rows = searchRows(withAuthors([pytorchResult(16, 1200), pytorchResult(32, 2000)], [authorsResult(16, 2000), authorsResult(32, 4000)]));
+    expect(rows.map((r) => [r.size, r.backend, r.variant, r.vsPytorch, r.vsAuthors])).toEqual([
+      ['16/16', 'wasm', 'fast', 2.5, 1.5],
+      ['16/16', 'pytorch', undefined, undefined, undefined],
+      ['16/16', 'pytorch', "authors' code", undefined, undefined],
+      ['32/32', 'wasm', 'fast', 3, 1.5],
+      ['32/32', 'pytorch', undefined, undefined, undefined],
+      ['32/32', 'pytorch', "authors' code", undefined, undefined],
+    ]);
+  });
+
+  it("JSON: the authors' row says whose code and where it came from, with both parameter counts", () => {
+    const row = searchRows(withAuthors(undefined, [authorsResult(16, 2000)])).find((r) => r.backend === 'pytorch')!;
+    expect(row).toMatchObject({
+      size: '16/16',
+      backend: 'pytorch',
+      variant: "authors' code",
+      code: '/src/AdversarialNAS',
+      torch: '1.13.0',
+      medianMs: 2000,
+      parameters: { generator: 493_523, discriminator: 451_616 },
+      architectureParameters: { generator: 123, discriminator: 188 },
+    });
+  });
+
+  it('JSON: --pytorch-authors alone: vsAuthors only; a size whose run failed gets null', () => {
+    const rows = searchRows(withAuthors(undefined, [authorsResult(16, 2000)]));
+    expect(rows.map((r) => [r.size, r.backend, r.vsAuthors])).toEqual([
+      ['16/16', 'wasm', 1.5],
+      ['16/16', 'pytorch', undefined],
+      ['32/32', 'wasm', null],
+    ]);
+    for (const r of rows) expect(r).not.toHaveProperty('vsPytorch');
+  });
+
+  it("JSON: a size whose tfjs cases failed still has both its PyTorch rows, in order", () => {
+    const rows = searchRows({ ...report(results.slice(0, 1), [pytorchResult(64, 9000)]), pytorchAuthors: [authorsResult(64, 12000)] });
+    expect(rows.map((r) => [r.size, r.backend, r.variant])).toEqual([
+      ['16/16', 'wasm', 'fast'],
+      ['64/64', 'pytorch', undefined],
+      ['64/64', 'pytorch', "authors' code"],
+    ]);
+  });
+
+  it('text: an "x authors" column after "x PyTorch", the authors\' rows named, the footnote, failures', () => {
+    const failures = [{ name: 'search 32/32', backend: "pytorch, authors' code", error: 'exited with 5: authors_iteration.py: /x is not a directory: pass --code ...' }];
+    const text = toText(withAuthors([pytorchResult(16, 1200)], [authorsResult(16, 2000)], failures));
+    const lines = text.split('\n');
+    expect(lines.find((l) => l.startsWith('case'))).toMatch(/median ms\s+x PyTorch\s+x authors\s+min-max ms/);
+    const table = lines.map((l) => l.split(/\s{2,}/));
+    const rowsOf = (name: string, backend: string) => table.filter((c) => c[0] === name && c[1] === backend);
+    expect(rowsOf('search 16/16', 'wasm')[0]!.slice(0, 7)).toEqual(['search 16/16', 'wasm', 'fast', '2', '3000', '2.50', '1.50']);
+    expect(rowsOf('search 16/16', 'pytorch').map((c) => c.slice(0, 8))).toEqual([
+      ['search 16/16', 'pytorch', 'torch 1.13.0', '2', '1200', '-', '-', '1100-1500'],
+      ['search 16/16', 'pytorch', "authors' code", '2', '2000', '-', '-', '1100-1500'],
+    ]);
+    expect(rowsOf('search 32/32', 'wasm')[0]!.slice(5, 7)).toEqual(['-', '-']);
+    expect(text).toContain("x authors: the median / that of the authors' code as written");
+    expect(text).toContain("FAILED search 32/32 (pytorch, authors' code): exited with 5: authors_iteration.py: /x is not a directory");
+  });
+
+  it('text: --pytorch-authors alone has "x authors" and not "x PyTorch"', () => {
+    const text = toText(withAuthors(undefined, [authorsResult(16, 2000)]));
+    expect(text.split('\n').find((l) => l.startsWith('case'))).toMatch(/median ms\s+x authors\s+min-max ms/);
+    expect(text).not.toContain('x PyTorch');
+    expect(text).toContain('compare at low load');
   });
 });
