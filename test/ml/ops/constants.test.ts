@@ -21,6 +21,16 @@ function transposed(m: Float32Array, rows: number, cols: number): Float32Array {
   return out;
 }
 
+/** The values of the tensor `make` returns (asynchronously: webgpu has no synchronous read in Node). */
+async function read(make: () => Tensor): Promise<Float32Array> {
+  const t = tf.tidy(make);
+  try {
+    return (await t.data()) as Float32Array;
+  } finally {
+    t.dispose();
+  }
+}
+
 const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!)), 0);
 
 /** A 0/1 placement like the fold's: several ones in some rows, one per column, an empty row. */
@@ -53,26 +63,26 @@ it('gatherLayers lists the columns of each row layer by layer, padding with the 
 });
 
 describeBackends('constant matrices', () => {
-  it.each(CASES)('product and adjoint of $name equal M @ x and M^T @ dy', ({ name, rows, cols, values }) => {
+  it.each(CASES)('product and adjoint of $name equal M @ x and M^T @ dy', async ({ name, rows, cols, values }) => {
     const m = constantMatrix(`constants.test|${name}`, rows, cols, (v) => v.set(values));
     const width = 6;
     const x = random.fillNormal(new Float32Array(cols * width));
     const dy = random.fillNormal(new Float32Array(rows * width));
-    const got = tf.tidy(() => m.product(tf.tensor2d(x, [cols, width])).dataSync());
-    const gotAdjoint = tf.tidy(() => m.adjoint(tf.tensor2d(dy, [rows, width])).dataSync());
+    const got = await read(() => m.product(tf.tensor2d(x, [cols, width])));
+    const gotAdjoint = await read(() => m.adjoint(tf.tensor2d(dy, [rows, width])));
     expect(maxDiff(got, product(values, rows, cols, x, width))).toBeLessThan(1e-5);
     expect(maxDiff(gotAdjoint, product(transposed(values, rows, cols), cols, rows, dy, width))).toBeLessThan(1e-5);
   });
 
-  it('multiplyConstant differentiates through the adjoint, and the anti-identity flips taps', () => {
+  it('multiplyConstant differentiates through the adjoint, and the anti-identity flips taps', async () => {
     const values = placementValues(7, 11);
     const m = constantMatrix('constants.test|grad', 7, 11, (v) => v.set(values));
     const x = random.fillNormal(new Float32Array(11 * 3));
     const dy = random.fillNormal(new Float32Array(7 * 3));
     const loss = (t: Tensor) => tf.sum(tf.mul(multiplyConstant(m, t as tf.Tensor2D), tf.tensor2d(dy, [7, 3])));
-    const grad = tf.tidy(() => tf.grad(loss)(tf.tensor2d(x, [11, 3])).dataSync());
+    const grad = await read(() => tf.grad(loss)(tf.tensor2d(x, [11, 3])));
     expect(maxDiff(grad, product(transposed(values, 7, 11), 11, 7, dy, 3))).toBeLessThan(1e-5);
-    const flipped = tf.tidy(() => antiIdentity(4).product(tf.tensor2d([0, 1, 2, 3, 4, 5, 6, 7], [4, 2])).dataSync());
+    const flipped = await read(() => antiIdentity(4).product(tf.tensor2d([0, 1, 2, 3, 4, 5, 6, 7], [4, 2])));
     expect(Array.from(flipped)).toEqual([6, 7, 4, 5, 2, 3, 0, 1]);
   });
 });
