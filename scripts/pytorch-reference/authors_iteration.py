@@ -21,12 +21,11 @@ hold the authors' code or it does not import.
 """
 import os
 import sys
-import time
 import types
 import warnings
 
 # search_iteration.py lies next to this file (sys.path[0] when run as a script).
-from search_iteration import SCRIPT, argument_parser, benchmark, torch
+from search_iteration import SCRIPT, Laps, argument_parser, benchmark, torch
 
 CODE_EXIT = 5
 MODULES = (os.path.join("archs", "search_both_cifar10.py"), "architect.py")
@@ -123,15 +122,7 @@ class AuthorsSearch:
         args, np, nn = self.args, self.np, torch.nn
         gen_net, dis_net = self.gen_net, self.dis_net
         imgs = self.imgs
-        times = {}
-        t = time.perf_counter()
-
-        def lap(key):
-            nonlocal t
-            now = time.perf_counter()
-            times[key] = (now - t) * 1000
-            t = now
-
+        lap = Laps()
         real_imgs = imgs.type(torch.FloatTensor)
         real_imgs_w = real_imgs[: imgs.shape[0] // 2]
         real_imgs_arch = real_imgs[imgs.shape[0] // 2 :]
@@ -183,7 +174,7 @@ class AuthorsSearch:
         for k, v in losses.items():
             if v != v or v in (float("inf"), float("-inf")):
                 raise RuntimeError(f"loss {k} is {v}")
-        return times, losses
+        return lap.times, losses
 
 
 def parse_args(argv):

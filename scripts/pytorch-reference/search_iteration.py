@@ -221,6 +221,19 @@ def median(values):
     return quantile(sorted(values), 0.5)
 
 
+class Laps:
+    """Wall time of consecutive phases: lap(key) records the ms since the previous lap (or creation)."""
+
+    def __init__(self):
+        self.times = {}
+        self._last = time.perf_counter()
+
+    def __call__(self, key):
+        now = time.perf_counter()
+        self.times[key] = (now - self._last) * 1000
+        self._last = now
+
+
 class Search:
     """The two super-networks, their architecture parameters and optimizers; step() is one iteration."""
 
@@ -270,15 +283,8 @@ class Search:
 
     def step(self):
         """One iteration (n_critic 1); returns the wall time of each phase (ms) and the losses."""
-        times, losses = {}, {}
-        t = time.perf_counter()
-
-        def lap(key):
-            nonlocal t
-            now = time.perf_counter()
-            times[key] = (now - t) * 1000
-            t = now
-
+        losses = {}
+        lap = Laps()
         real_weights, real_arch = self.real[: self.weight_part], self.real[self.weight_part :]
         losses["dArchLoss"] = self.update("dArch", self.betas, self.d_hinge(real_arch, len(real_arch)))
         lap("dArch")
@@ -294,7 +300,7 @@ class Search:
         for k, v in losses.items():
             if not math.isfinite(v):
                 raise RuntimeError(f"loss {k} is {v}")
-        return times, losses
+        return lap.times, losses
 
 
 def pair(text):
