@@ -180,6 +180,28 @@ describe('training kernels on wasm', () => {
     tf.dispose([x, idx, ours]);
   });
 
+  it('Slice, SplitV and Unpack read the heap in place and equal the shipped kernels', () => {
+    const x = tf.tensor(Float32Array.from({ length: 3 * 4 * 70 }, (_, i) => i * 0.25 - 7), [3, 4, 70]);
+    const multi = (name: string, attrs: object) => {
+      const config = replacedKernel(name, 'wasm')!;
+      const infos = config.kernelFunc({ inputs: name === 'Unpack' ? { value: x } : { x }, attrs: attrs as NamedAttrMap, backend: tf.findBackend('wasm') }) as TensorInfo[];
+      return infos.map((info) => {
+        const t = tf.engine().makeTensorFromTensorInfo(info);
+        const values = Array.from(t.dataSync());
+        t.dispose();
+        return values;
+      });
+    };
+    const slice = tf.slice(x, [1, 1, 3], [2, 2, 65]);
+    expect(Array.from(slice.dataSync())).toEqual(Array.from(runConfig('Slice', 'wasm', { x }, { begin: [1, 1, 3], size: [2, 2, 65] } as unknown as NamedAttrMap)));
+    const parts = tf.split(x, [1, 3], 1);
+    expect(parts.map((p) => Array.from(p.dataSync()))).toEqual(multi('SplitV', { numOrSizeSplits: [1, 3], axis: 1 }));
+    const rows = tf.unstack(x, 2);
+    expect(rows.map((p) => Array.from(p.dataSync()))).toEqual(multi('Unpack', { axis: 2 }));
+    expect(rows[5]!.shape).toEqual([3, 4]);
+    tf.dispose([x, slice, ...parts, ...rows]);
+  });
+
   it('UnsortedSegmentSum (the gradient of gather) exists and is right', () => {
     const grad = tf.tidy(() => tf.grad((x: Tensor) => tf.sum(tf.gather(x, [2, 0, 2])))(tf.tensor1d([1, 2, 3])));
     expect(Array.from(grad.dataSync())).toEqual([1, 0, 2]);

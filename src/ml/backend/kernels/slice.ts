@@ -25,6 +25,18 @@ function strides(shape: readonly number[]): number[] {
   return out;
 }
 
+/**
+ * Copies from[start, start + run) to to[offset, ...). Short runs are copied in a loop: a subarray
+ * per run allocates a view, which costs more than copying a few floats.
+ */
+function copyRun(from: Heap, start: number, to: Heap, offset: number, run: number): void {
+  if (run < 64) {
+    for (let t = 0; t < run; t++) to[offset + t] = from[start + t]!;
+  } else {
+    to.set(from.subarray(start, start + run), offset);
+  }
+}
+
 /** Copies the block [begin, begin + size) of `from` (shape `shape`) into `to`, row by row. */
 function copyBlock(from: Heap, shape: readonly number[], begin: readonly number[], size: readonly number[], to: Heap): void {
   const rank = shape.length;
@@ -41,18 +53,13 @@ function copyBlock(from: Heap, shape: readonly number[], begin: readonly number[
     to.set(from.subarray(base, base + run));
     return;
   }
-  // Walk the outer index space [0, size[0..inner)) with an odometer. Short runs are copied in a
-  // loop: a subarray per run allocates a view, which costs more than copying a few floats.
+  // Walk the outer index space [0, size[0..inner)) with an odometer.
   const index = new Array<number>(inner).fill(0);
   let offset = 0;
   for (;;) {
     let start = base;
     for (let a = 0; a < inner; a++) start += (begin[a]! + index[a]!) * xStrides[a]!;
-    if (run < 64) {
-      for (let t = 0; t < run; t++) to[offset + t] = from[start + t]!;
-    } else {
-      to.set(from.subarray(start, start + run), offset);
-    }
+    copyRun(from, start, to, offset, run);
     offset += run;
     let a = inner - 1;
     while (a >= 0) {
@@ -77,25 +84,34 @@ function unsupported(x: TensorInfo): boolean {
   return x.dtype === 'string' || x.dtype === 'complex64' || x.shape.length === 0;
 }
 
-export function heapSliceKernel(backendName: string): KernelConfig {
-  const shipped = tf.getKernel('Slice', backendName);
-  if (!shipped) throw new Error(`the ${backendName} backend has no Slice kernel`);
+type HeapRun = (params: Parameters<KernelFunc>[0], backend: WasmHeapBackend) => TensorInfo | TensorInfo[] | undefined;
+
+/**
+ * The kernel `kernelName` for `backendName` computed by `run` on views of the heap, and by the
+ * shipped kernel where the input `input` has a type or rank these kernels do not handle or
+ * where `run` declines (returns undefined).
+ */
+function heapKernel(kernelName: string, backendName: string, input: string, run: HeapRun): KernelConfig {
+  const shipped = tf.getKernel(kernelName, backendName);
+  if (!shipped) throw new Error(`the ${backendName} backend has no ${kernelName} kernel`);
   const kernelFunc: KernelFunc = (params) => {
-    const x = params.inputs.x!;
-    if (unsupported(x)) return shipped.kernelFunc(params);
-    const { begin, size } = params.attrs as { begin: number | number[]; size: number | number[] };
-    const [b, s] = tf.slice_util.parseSliceParams(x as unknown as tf.Tensor, begin, size);
-    return sliceInPlace(params.backend as unknown as WasmHeapBackend, x, b!, s!);
+    const out = unsupported(params.inputs[input]!) ? undefined : run(params, params.backend as unknown as WasmHeapBackend);
+    return out ?? shipped.kernelFunc(params);
   };
-  return { kernelName: 'Slice', backendName, kernelFunc };
+  return { kernelName, backendName, kernelFunc };
 }
 
-export function heapSplitKernel(backendName: string): KernelConfig {
-  const shipped = tf.getKernel('SplitV', backendName);
-  if (!shipped) throw new Error(`the ${backendName} backend has no SplitV kernel`);
-  const kernelFunc: KernelFunc = (params) => {
+export const heapSliceKernel = (backendName: string): KernelConfig =>
+  heapKernel('Slice', backendName, 'x', (params, backend) => {
     const x = params.inputs.x!;
-    if (unsupported(x)) return shipped.kernelFunc(params);
+    const { begin, size } = params.attrs as { begin: number | number[]; size: number | number[] };
+    const [b, s] = tf.slice_util.parseSliceParams(x as unknown as tf.Tensor, begin, size);
+    return sliceInPlace(backend, x, b!, s!);
+  });
+
+export const heapSplitKernel = (backendName: string): KernelConfig =>
+  heapKernel('SplitV', backendName, 'x', (params, backend) => {
+    const x = params.inputs.x!;
     const { numOrSizeSplits, axis } = params.attrs as { numOrSizeSplits: number | number[]; axis: number };
     const a = tf.util.parseAxisParam(axis, x.shape)[0]!;
     const sizes = tf.backend_util.prepareSplitSize(x as unknown as tf.Tensor, numOrSizeSplits, a);
@@ -103,20 +119,15 @@ export function heapSplitKernel(backendName: string): KernelConfig {
     return sizes.map((s) => {
       const size = [...x.shape];
       size[a] = s;
-      const out = sliceInPlace(params.backend as unknown as WasmHeapBackend, x, begin, size);
+      const out = sliceInPlace(backend, x, begin, size);
       begin[a]! += s;
       return out;
     });
-  };
-  return { kernelName: 'SplitV', backendName, kernelFunc };
-}
+  });
 
-export function heapUnpackKernel(backendName: string): KernelConfig {
-  const shipped = tf.getKernel('Unpack', backendName);
-  if (!shipped) throw new Error(`the ${backendName} backend has no Unpack kernel`);
-  const kernelFunc: KernelFunc = (params) => {
+export const heapUnpackKernel = (backendName: string): KernelConfig =>
+  heapKernel('Unpack', backendName, 'value', (params, backend) => {
     const value = params.inputs.value!;
-    if (unsupported(value)) return shipped.kernelFunc(params);
     let axis = (params.attrs as { axis: number }).axis;
     if (axis < 0) axis += value.shape.length;
     const outShape = value.shape.filter((_, i) => i !== axis);
@@ -125,51 +136,40 @@ export function heapUnpackKernel(backendName: string): KernelConfig {
     size[axis] = 1;
     return Array.from({ length: value.shape[axis]! }, (_, i) => {
       begin[axis] = i;
-      const out = sliceInPlace(params.backend as unknown as WasmHeapBackend, value, begin, size);
+      const out = sliceInPlace(backend, value, begin, size);
       return { ...out, shape: outShape };
     });
-  };
-  return { kernelName: 'Unpack', backendName, kernelFunc };
-}
+  });
 
 /**
- * x gathered along `axis` (batchDims 0): for every outer index and every index, one contiguous run
- * of the trailing axes. Indices out of range throw, as the shipped kernel's do.
+ * x gathered along `axis` (batchDims 0, int32 indices): for every outer index and every index,
+ * one contiguous run of the trailing axes. Indices out of range throw, as the shipped kernel's do.
  */
-export function heapGatherKernel(backendName: string): KernelConfig {
-  const shipped = tf.getKernel('GatherV2', backendName);
-  if (!shipped) throw new Error(`the ${backendName} backend has no GatherV2 kernel`);
-  const kernelFunc: KernelFunc = (params) => {
+export const heapGatherKernel = (backendName: string): KernelConfig =>
+  heapKernel('GatherV2', backendName, 'x', (params, backend) => {
     const { x, indices } = params.inputs as { x: TensorInfo; indices: TensorInfo };
     const { axis, batchDims } = params.attrs as { axis: number; batchDims: number };
-    if (unsupported(x) || batchDims !== 0 || indices.dtype !== 'int32') return shipped.kernelFunc(params);
-    const backend = params.backend as unknown as WasmHeapBackend;
+    if (batchDims !== 0 || indices.dtype !== 'int32') return undefined;
     const a = tf.util.parseAxisParam(axis, x.shape)[0]!;
     const outer = x.shape.slice(0, a).reduce((p, d) => p * d, 1);
     const dim = x.shape[a]!;
     const run = x.shape.slice(a + 1).reduce((p, d) => p * d, 1);
     const count = indices.shape.reduce((p, d) => p * d, 1);
+    const checked = backend.typedArrayFromHeap(indices);
+    for (let j = 0; j < count; j++) {
+      if (!(checked[j]! >= 0 && checked[j]! < dim)) throw new Error(`GatherV2: the index value ${checked[j]} is not in [0, ${dim - 1}]`);
+    }
     const out = backend.makeOutput([...x.shape.slice(0, a), ...indices.shape, ...x.shape.slice(a + 1)], x.dtype);
     // Views after makeOutput, which may grow the heap.
     const from = backend.typedArrayFromHeap(x);
     const index = backend.typedArrayFromHeap(indices);
     const to = backend.typedArrayFromHeap(out);
-    for (let j = 0; j < count; j++) {
-      if (!(index[j]! >= 0 && index[j]! < dim)) throw new Error(`GatherV2: the index value ${index[j]} is not in [0, ${dim - 1}]`);
-    }
     let offset = 0;
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < count; j++) {
-        const start = (o * dim + index[j]!) * run;
-        if (run < 64) {
-          for (let t = 0; t < run; t++) to[offset + t] = from[start + t]!;
-        } else {
-          to.set(from.subarray(start, start + run), offset);
-        }
+        copyRun(from, (o * dim + index[j]!) * run, to, offset, run);
         offset += run;
       }
     }
     return out;
-  };
-  return { kernelName: 'GatherV2', backendName, kernelFunc };
-}
+  });
