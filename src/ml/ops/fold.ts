@@ -52,7 +52,21 @@ interface FoldMatrices {
   readonly rows: readonly number[];
 }
 
-function matrices(layout: FoldLayout): FoldMatrices {
+/** What a layout's matrices are made of: computed once per layout object (a fold runs every forward pass). */
+interface LayoutStructure {
+  readonly key: string;
+  readonly placement: ConstantMatrix;
+  /** The weight index of each row of the tap matrix. */
+  readonly owners: readonly number[];
+  readonly taps: readonly number[];
+  readonly rows: readonly number[];
+}
+
+const structures = new WeakMap<FoldLayout, LayoutStructure>();
+
+function structureOf(layout: FoldLayout): LayoutStructure {
+  const known = structures.get(layout);
+  if (known) return known;
   const taps = layout.members.map((m) => m.kernel * m.kernel);
   const rows = layout.footprints.map((f) => f.size * f.size);
   const totalTaps = taps.reduce((a, b) => a + b, 0);
@@ -80,12 +94,20 @@ function matrices(layout: FoldLayout): FoldMatrices {
     }
   });
   const owners = layout.members.flatMap((m) => new Array<number>(m.kernel * m.kernel).fill(m.weightIndex));
+  const structure = { key, placement, owners, taps, rows };
+  structures.set(layout, structure);
+  return structure;
+}
+
+/** The layout's matrices on the active backend. */
+function matrices(layout: FoldLayout): FoldMatrices {
+  const { key, placement, owners, taps, rows } = structureOf(layout);
   const rowWeight = constantTensor(`${key}|rows`, () => {
-    const values = new Float32Array(totalTaps * layout.weights);
+    const values = new Float32Array(owners.length * layout.weights);
     owners.forEach((c, row) => (values[row * layout.weights + c] = 1));
-    return tf.tensor2d(values, [totalTaps, layout.weights]);
+    return tf.tensor2d(values, [owners.length, layout.weights]);
   });
-  const rowIndex = constantTensor(`${key}|row-index`, () => tf.tensor1d(owners, 'int32'));
+  const rowIndex = constantTensor(`${key}|row-index`, () => tf.tensor1d([...owners], 'int32'));
   return { placement, rowWeight, rowIndex, taps, rows };
 }
 
