@@ -11,7 +11,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { tf } from '../ml/tf.js';
 import { FLOP_FORMULA } from './flops.js';
-import { parseOptions, USAGE, type BenchOptions } from './options.js';
+import { pairLabel, parseOptions, USAGE, type BenchOptions } from './options.js';
 import { AUTHORS_VARIANT, authorsCodeProblem, pythonCommand, runPytorch, type PytorchCase, type PytorchResult } from './pytorch.js';
 import { toJson, toText, type BenchReport } from './report.js';
 import { runCase, type BenchCase, type CaseResult } from './run.js';
@@ -30,7 +30,7 @@ function plan(o: BenchOptions): (BenchCase | PytorchCase)[] {
   if (o.sections.includes('search')) {
     // Size by size, so that the PyTorch reference of a size runs right after its tfjs cases (same machine state).
     for (const widths of o.sizes) {
-      const name = `search ${widths.generator}/${widths.discriminator}`;
+      const name = `search ${pairLabel(widths)}`;
       for (const backend of o.backends) {
         cases.push({ name, kind: 'search', spec: 'cifar10.yaml', backend, widths, batch: 16, generatorBatch: 16, ...timing(backend), ...common });
       }
@@ -44,7 +44,7 @@ function plan(o: BenchOptions): (BenchCase | PytorchCase)[] {
     for (const backend of heavyBackends) {
       for (const b of o.trainBatches) {
         cases.push({
-          name: `train 256/128 batch ${b.generator}/${b.discriminator}`,
+          name: `train 256/128 batch ${pairLabel(b)}`,
           kind: 'train',
           spec: 'cifar10.yaml',
           genotype: 'genotypes/adversarialnas-cifar10.yaml',

@@ -60,6 +60,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --timeout-minutes N    kill a case that runs longer (default 30)
   -h, --help`;
 
+/** A G/D pair as the options write it: `16/16` (the inverse of the --sizes parsing). */
+export const pairLabel = (p: { readonly generator: number; readonly discriminator: number }): string => `${p.generator}/${p.discriminator}`;
+
 const list = (text: string) => text.split(',').map((s) => s.trim()).filter(Boolean);
 
 function positive(name: string, text: string | undefined, fallback: number, min = 1): number {

@@ -19,6 +19,7 @@ import { networkCost } from '../nas/count.js';
 import { buildSpace } from '../nas/space.js';
 import { resolveExperiment } from './experiments.js';
 import { iterationFlops, type ImageCounts } from './flops.js';
+import { pairLabel } from './options.js';
 
 export const PYTORCH_SCRIPT = fileURLToPath(new URL('../../scripts/pytorch-reference/search_iteration.py', import.meta.url));
 export const AUTHORS_SCRIPT = fileURLToPath(new URL('../../scripts/pytorch-reference/authors_iteration.py', import.meta.url));
@@ -94,7 +95,7 @@ export function pytorchArgs(c: PytorchCase, expected: Counts, split: number): st
   return [
     // The authors' code splits the real batch in halves, no option (runPytorch checks the spec does too).
     ...(c.authors !== undefined ? [AUTHORS_SCRIPT, '--code', c.authors] : [PYTORCH_SCRIPT]),
-    '--widths', `${c.widths.generator}/${c.widths.discriminator}`,
+    '--widths', pairLabel(c.widths),
     '--batch', String(c.batch),
     ...(c.authors !== undefined ? [] : ['--split', String(split)]),
     '--generator-batch', String(c.generatorBatch),

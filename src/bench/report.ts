@@ -2,6 +2,7 @@
 import type { CaseResult } from './run.js';
 import type { StartupMeasurement } from './startup.js';
 import { FLOP_FORMULA } from './flops.js';
+import { pairLabel } from './options.js';
 import { AUTHORS_VARIANT, type PytorchResult } from './pytorch.js';
 
 export interface BenchReport {
@@ -26,13 +27,15 @@ export interface BenchReport {
 
 const mb = (bytes: number | undefined) => (bytes === undefined ? undefined : Math.round(bytes / 2 ** 20));
 const round = (x: number, digits = 1) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : null);
+type LoadAverage = { readonly before: readonly number[]; readonly after: readonly number[] };
+const roundedLoad = (l: LoadAverage) => ({ before: l.before.map((x) => round(x, 2)), after: l.after.map((x) => round(x, 2)) });
 
 /** One row per case, backend and variant: the `searchIteration` array of the JSON output and its kin. */
 function rows(results: readonly CaseResult[], kind: (r: CaseResult) => boolean) {
   return results.filter(kind).flatMap((r) =>
     r.variants.map((v) => {
       const m = v.measurement;
-      const size = r.case.widths ? `${r.case.widths.generator}/${r.case.widths.discriminator}` : undefined;
+      const size = r.case.widths ? pairLabel(r.case.widths) : undefined;
       return {
         name: r.case.name,
         ...(size ? { size } : {}),
@@ -60,7 +63,7 @@ function rows(results: readonly CaseResult[], kind: (r: CaseResult) => boolean) 
         peakRssMB: mb(r.peakRssBytes),
         ...(r.wasmHeapBytes !== undefined ? { wasmHeapMB: mb(r.wasmHeapBytes) } : {}),
         setupMs: round(r.setupMs, 0),
-        loadAverage: { before: r.loadAverage.before.map((x) => round(x, 2)), after: r.loadAverage.after.map((x) => round(x, 2)) },
+        loadAverage: roundedLoad(r.loadAverage),
         ...(r.referenceConvGflops !== undefined ? { referenceConvGflops: round(r.referenceConvGflops) } : {}),
         losses: m.samples[m.samples.length - 1]?.losses,
       };
@@ -80,7 +83,7 @@ function pytorchRow(p: PytorchResult) {
   const o = p.output;
   return {
     name: p.case.name,
-    size: `${p.case.widths.generator}/${p.case.widths.discriminator}`,
+    size: pairLabel(p.case.widths),
     backend: 'pytorch' as const,
     ...(p.case.authors !== undefined ? { variant: AUTHORS_VARIANT, code: p.case.authors } : {}),
     torch: o.torch,
@@ -103,7 +106,7 @@ function pytorchRow(p: PytorchResult) {
     ...(o.architectureParameters ? { architectureParameters: o.architectureParameters } : {}),
     samplesMs: o.samplesMs.map((x) => round(x)),
     ...(o.peakRssBytes != null ? { peakRssMB: mb(o.peakRssBytes) } : {}),
-    loadAverage: { before: p.loadAverage.before.map((x) => round(x, 2)), after: p.loadAverage.after.map((x) => round(x, 2)) },
+    loadAverage: roundedLoad(p.loadAverage),
     losses: o.losses,
   };
 }
@@ -125,7 +128,7 @@ export function vsPytorch(tfjsMs: number | null, pytorchMs: number | null): numb
 function searchRows(report: BenchReport): (TfjsRow | PytorchRow)[] {
   const tfjs: TfjsRow[] = rows(report.results, isSearch('search '));
   const bySize = (results: readonly PytorchResult[] | undefined) =>
-    results === undefined ? undefined : new Map(results.map((p) => [`${p.case.widths.generator}/${p.case.widths.discriminator}`, pytorchRow(p)]));
+    results === undefined ? undefined : new Map(results.map((p) => [pairLabel(p.case.widths), pytorchRow(p)]));
   const references = bySize(report.pytorch);
   const authors = bySize(report.pytorchAuthors);
   if (references === undefined && authors === undefined) return tfjs;
