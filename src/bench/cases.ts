@@ -10,6 +10,7 @@ import { Discriminator } from '../ml/nets/discriminator.js';
 import { Generator } from '../ml/nets/generator.js';
 import { tf, type Tensor4D } from '../ml/tf.js';
 import { AdversarialGame } from '../ml/train/gan.js';
+import { gameSettings } from '../run/stages/adversarialLoop.js';
 import { autoganDiscriminator } from '../nas/autogan.js';
 import { autoganCost, networkCost } from '../nas/count.js';
 import { trainSpace } from '../nas/inspect.js';
@@ -59,12 +60,10 @@ export function searchGame(
   const betas = new ArchParams(space.discriminator, random.fork('betas'));
   const batch = { discriminator: o.batch ?? s.batch.discriminator, split: s.batch.split, generator: o.generatorBatch ?? s.batch.generator };
   const game = new AdversarialGame({ net: generator, arch: alphas }, { net: discriminator, arch: betas }, {
-    latentDim: space.generator.latentDim,
+    // The stage's settings, at n_critic 1 (the bench times whole iterations) and the bench's G batch.
+    ...gameSettings(s, space.generator.latentDim),
     nCritic: 1,
-    split: batch.split,
     generatorBatch: batch.generator,
-    ema: s.ema,
-    optimizers: s.optimizers,
     fastPath,
   });
   const gumbel = random.fork('gumbel');
@@ -105,12 +104,10 @@ export function trainGame(spec: ResolvedSpec, genotypeName: string, o: { seed?: 
   const discriminator = new AutoganDiscriminator(dModel, random.fork('d'), { init: t.discriminator.init, spectralNorm: t.discriminator.spectralNorm, fastPath });
   const batch = { discriminator: o.batch ?? t.batch.discriminator, split: t.batch.split, generator: o.generatorBatch ?? t.batch.generator };
   const game = new AdversarialGame({ net: generator }, { net: discriminator }, {
-    latentDim: space.generator.latentDim,
+    // The stage's settings, at n_critic 1 (the bench times whole iterations) and the bench's G batch.
+    ...gameSettings(t, space.generator.latentDim),
     nCritic: 1,
-    split: batch.split,
     generatorBatch: batch.generator,
-    ema: t.ema,
-    optimizers: t.optimizers,
     fastPath,
   });
   const real = realBatch(batch.discriminator, spec.data.imageSize, spec.data.channels, random.fork('real'));
