@@ -66,17 +66,24 @@ function transposeValues(values: Float32Array, rows: number, cols: number): Floa
 interface Structure {
   readonly values: Float32Array;
   /** Gather layers of M and of M^T (undefined when M is not 0/1). */
-  readonly forward?: number[][];
-  readonly backward?: number[][];
+  readonly forward?: Gathers;
+  readonly backward?: Gathers;
 }
 
 /** The matrices' values and gather layers, computed once per key (they do not depend on the backend). */
 const structures = new Map<string, Structure>();
 
+/** Gather layers, and whether any reads the appended zero row. */
+interface Gathers {
+  readonly layers: readonly number[][];
+  readonly padded: boolean;
+}
+
+const gathers = (layers: number[][], sourceRows: number): Gathers => ({ layers, padded: layers.some((layer) => layer.includes(sourceRows)) });
+
 /** sum_j gather([x; 0], layers[j]) with each layer's index tensor cached as `key|j`. */
-function gatherSum(key: string, layers: readonly number[][], x: Tensor2D): Tensor2D {
-  const [sourceRows, width] = x.shape;
-  const padded = layers.some((layer) => layer.includes(sourceRows));
+function gatherSum(key: string, { layers, padded }: Gathers, x: Tensor2D): Tensor2D {
+  const width = x.shape[1];
   const source = padded ? tf.concat([x, constantTensor(`zeros|1x${width}`, () => tf.zeros([1, width]))], 0) : x;
   const parts = layers.map((layer, j) => tf.gather(source, constantTensor(`${key}|${j}`, () => tf.tensor1d(layer, 'int32') as Tensor1D)));
   return (parts.length === 1 ? parts[0]! : tf.addN(parts)) as Tensor2D;
@@ -93,7 +100,7 @@ export function constantMatrix(key: string, rows: number, cols: number, fill: (v
     fill(values);
     const forward = gatherLayers(values, rows, cols);
     const backward = forward && gatherLayers(transposeValues(values, rows, cols), cols, rows);
-    s = { values, ...(forward && backward ? { forward, backward } : {}) };
+    s = { values, ...(forward && backward ? { forward: gathers(forward, cols), backward: gathers(backward, rows) } : {}) };
     structures.set(key, s);
   }
   const { values, forward, backward } = s;
