@@ -43,6 +43,24 @@ async function read(t: Tensor): Promise<Float32Array> {
   return (await t.data()) as Float32Array;
 }
 
+/** A pass's loss, output, gradients (the input's and every parameter's) and committed buffers. */
+async function collect(
+  loss: Tensor,
+  output: Tensor,
+  inputGrad: Tensor,
+  params: readonly Param[],
+  grads: Record<string, Tensor>,
+  net: { readonly params: { read(kind: 'buffer'): Promise<Map<string, Float32Array>> } },
+): Promise<Pass> {
+  const paramGrads = await Promise.all(params.map(async (p) => [p.name, await read(grads[p.variable.name]!)] as const));
+  return {
+    loss: (await read(loss))[0]!,
+    output: await read(output),
+    grads: new Map([['input', await read(inputGrad)], ...paramGrads]),
+    buffers: await net.params.read('buffer'),
+  };
+}
+
 /** D on a real and a fake batch (two forwards sharing the staged u/v), hinge loss, all gradients. */
 async function discriminatorPass(path: FastPath, weighting: Weighting): Promise<Pass> {
   const d = new Discriminator(space.discriminator, new Random(21), undefined, { fastPath: path });
@@ -63,12 +81,7 @@ async function discriminatorPass(path: FastPath, weighting: Weighting): Promise<
     return r.loss as Scalar;
   }, [input, ...params.map((p) => p.variable)]);
   d.commitBuffers();
-  const out: Pass = {
-    loss: (await read(value))[0]!,
-    output: await read(logits!),
-    grads: new Map([['input', await read(grads[input.name]!)], ...(await Promise.all(params.map(async (p) => [p.name, await read(grads[p.variable.name]!)] as const)))]),
-    buffers: await d.params.read('buffer'),
-  };
+  const out = await collect(value, logits!, grads[input.name]!, params, grads, d);
   tf.dispose([value, logits!, real, fake, input, ...Object.values(grads)]);
   d.dispose();
   betas.dispose();
@@ -91,12 +104,7 @@ async function generatorPass(path: FastPath, weighting: Weighting): Promise<Pass
     return tf.sum(tf.mul(y, r)) as Scalar;
   }, [z, ...params.map((p) => p.variable)]);
   g.commitBuffers();
-  const out: Pass = {
-    loss: (await read(value))[0]!,
-    output: await read(image!),
-    grads: new Map([['input', await read(grads[z.name]!)], ...(await Promise.all(params.map(async (p) => [p.name, await read(grads[p.variable.name]!)] as const)))]),
-    buffers: await g.params.read('buffer'),
-  };
+  const out = await collect(value, image!, grads[z.name]!, params, grads, g);
   tf.dispose([value, image!, z, zValue, r, ...Object.values(grads)]);
   g.dispose();
   alphas.dispose();
