@@ -4,6 +4,7 @@
  * and no data moves between backends when a process switches (as the tests do).
  */
 import { tf, type Tensor, type Tensor1D, type Tensor2D } from '../tf.js';
+import { tidyGradient } from './tidyGradient.js';
 
 const cache = new Map<string, Tensor>();
 
@@ -124,7 +125,7 @@ export function constantMatrix(key: string, rows: number, cols: number, fill: (v
 export function multiplyConstant(constant: ConstantMatrix, x: Tensor2D): Tensor2D {
   const product = tf.customGrad((...inputs) => ({
     value: constant.product(inputs[0] as Tensor2D),
-    gradFunc: (dy: Tensor) => constant.adjoint(dy as Tensor2D),
+    gradFunc: tidyGradient((dy: Tensor) => constant.adjoint(dy as Tensor2D)),
   }));
   return product(x) as Tensor2D;
 }

@@ -9,13 +9,13 @@
  * among themselves instead, as dilation-2 kernels of size S' (run on the polyphase split).
  *
  * All embeddings, weightings and sums are the product of a constant 0/1 placement matrix with the
- * row-scaled tap matrix [sum k², in*out] (row gathers, see constants.ts), inside one
- * custom-gradient node. The gradient to the weights is a matMul whose right operand is constant:
- * tfjs-backend-wasm keeps XNNPACK's packed operator for a right operand it has seen, and creates
- * and packs a new one for every other.
+ * row-scaled tap matrix [sum k², in*out] (row gathers, see constants.ts). The gradient to the
+ * weights is a matMul whose right operand is constant: tfjs-backend-wasm keeps XNNPACK's packed
+ * operator for a right operand it has seen, and creates and packs a new one for every other.
  */
-import { tf, type GradSaveFunc, type Tensor, type Tensor1D, type Tensor2D, type Tensor4D } from '../tf.js';
-import { constantMatrix, constantTensor, type ConstantMatrix } from './constants.js';
+import { tf, type Tensor, type Tensor1D, type Tensor2D, type Tensor4D } from '../tf.js';
+import { constantMatrix, constantTensor, multiplyConstant, type ConstantMatrix } from './constants.js';
+import { tidyGradient } from './tidyGradient.js';
 
 export interface FoldMember {
   /** Square kernel size k. */
@@ -117,6 +117,19 @@ function shaped(x: Tensor, shape: readonly number[]): Tensor {
 }
 
 /**
+ * Row r's mixing weight w[rowIndex[r]] as a [rows, 1] column: a gather, whose gradient (a sum per
+ * weight) is written as dScale^T @ rowWeight (tfjs's gather gradient is UnsortedSegmentSum,
+ * which the wasm backend lacks).
+ */
+function rowScale(weights: Tensor1D, rowIndex: Tensor1D, rowWeight: Tensor2D): Tensor2D {
+  const scale = tf.customGrad((...inputs) => ({
+    value: tf.reshape(tf.gather(inputs[0] as Tensor1D, rowIndex), [-1, 1]),
+    gradFunc: tidyGradient((dScale: Tensor) => tf.reshape(tf.matMul(tf.reshape(dScale, [1, -1]) as Tensor2D, rowWeight), [weights.shape[0]])),
+  }));
+  return scale(weights) as Tensor2D;
+}
+
+/**
  * The folded kernels, one per footprint ([S, S, in, out] each): sum over the footprint's members
  * of w[member.weightIndex] · embed(kernel). Differentiable in the kernels and in w. A kernel may
  * come in any shape with the [k, k, in, out] memory layout (e.g. the [1, k*k*in, out] matrix a
@@ -125,37 +138,16 @@ function shaped(x: Tensor, shape: readonly number[]): Tensor {
 export function foldKernels(kernels: readonly Tensor[], weights: Tensor1D, layout: FoldLayout, channels: { in: number; out: number }): Tensor4D[] {
   if (kernels.length !== layout.members.length) throw new Error(`fold: ${kernels.length} kernels for ${layout.members.length} members`);
   const { in: inChannels, out: outChannels } = channels;
-  const width = inChannels * outChannels;
   const { placement, rowWeight, rowIndex, taps, rows } = matrices(layout);
-  const n = kernels.length;
   // Member i as [1, k²·in, out]: they concatenate along axis 1 into the [Σk², in·out] tap matrix.
-  const rowsOf = (i: number) => [1, taps[i]! * inChannels, outChannels];
-  const fold = tf.customGrad((...args: (Tensor | GradSaveFunc)[]) => {
-    const ks = args.slice(0, n) as Tensor[];
-    const w = args[n] as Tensor1D;
-    const save = args[n + 1] as GradSaveFunc;
-    const parts = ks.map((k, i) => shaped(k, rowsOf(i)));
-    const stacked = tf.reshape(n === 1 ? parts[0]! : tf.concat(parts, 1), [-1, width]) as Tensor2D;
-    // Row r's weight, gathered; its gradient (a sum per weight) is dScale^T @ rowWeight.
-    const scale = tf.reshape(tf.gather(w, rowIndex), [-1, 1]);
-    save([stacked, scale]);
-    return {
-      value: placement.product(tf.mul(stacked, scale) as Tensor2D),
-      gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const [stackedSaved, scaleSaved] = saved as [Tensor2D, Tensor2D];
-        const dScaled = placement.adjoint(dy as Tensor2D);
-        const dStacked = tf.mul(dScaled, scaleSaved);
-        const dScale = tf.reshape(tf.sum(tf.mul(dScaled, stackedSaved), 1), [1, -1]) as Tensor2D;
-        const dw = tf.reshape(tf.matMul(dScale, rowWeight), [layout.weights]);
-        const asRows = tf.reshape(dStacked, [1, -1, outChannels]);
-        const dParts = n === 1 ? [asRows] : tf.split(asRows, taps.map((t) => t * inChannels), 1);
-        return [...dParts.map((d, i) => shaped(d, ks[i]!.shape)), dw];
-      },
-    };
-  });
-  const folded = fold(...kernels, weights) as Tensor2D;
-  const parts = rows.length === 1 ? [folded] : tf.split(folded, rows as number[], 0);
-  return parts.map((p, i) => {
+  // Plain taped ops up to the product: tfjs differentiates a taped op only towards the inputs
+  // being differentiated, so an architecture step computes (and holds) no kernel gradients,
+  // which one custom-gradient node over kernels and weights would.
+  const parts = kernels.map((k, i) => shaped(k, [1, taps[i]! * inChannels, outChannels]));
+  const stacked = tf.reshape(parts.length === 1 ? parts[0]! : tf.concat(parts, 1), [-1, inChannels * outChannels]);
+  const folded = multiplyConstant(placement, tf.mul(stacked, rowScale(weights, rowIndex, rowWeight)) as Tensor2D);
+  const footprints = rows.length === 1 ? [folded] : tf.split(folded, rows as number[], 0);
+  return footprints.map((p, i) => {
     const s = layout.footprints[i]!.size;
     return tf.reshape(p, [s, s, inChannels, outChannels]) as Tensor4D;
   });

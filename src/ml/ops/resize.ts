@@ -12,6 +12,7 @@
 import { tf, type Tensor, type Tensor2D, type Tensor4D } from '../tf.js';
 import { constantTensor } from './constants.js';
 import { reshape4 } from './spatial.js';
+import { tidyGradient } from './tidyGradient.js';
 
 export type ResizeMode = 'nearest' | 'bilinear';
 
@@ -52,7 +53,7 @@ function nearest(x: Tensor4D, sh: number, sw: number): Tensor4D {
     }
     return {
       value: out,
-      gradFunc: (dy: Tensor) => tf.mul(tf.avgPool(dy as Tensor4D, [sh, sw], [sh, sw], 'valid'), sh * sw),
+      gradFunc: tidyGradient((dy: Tensor) => tf.mul(tf.avgPool(dy as Tensor4D, [sh, sw], [sh, sw], 'valid'), sh * sw)),
     };
   });
   return repeat(x) as Tensor4D;
@@ -70,7 +71,7 @@ function bilinear(x: Tensor4D, height: number, width: number): Tensor4D {
   const cols = interpolationMatrix(w, width);
   const interpolate = tf.customGrad((...inputs) => ({
     value: tf.image.resizeBilinear(inputs[0] as Tensor4D, [height, width], false, true),
-    gradFunc: (dy: Tensor) => bilinearAdjoint(dy as Tensor4D, rows, cols),
+    gradFunc: tidyGradient((dy: Tensor) => bilinearAdjoint(dy as Tensor4D, rows, cols)),
   }));
   return interpolate(x) as Tensor4D;
 }
