@@ -8,6 +8,7 @@ import { tf, type Scalar, type Tensor, type Tensor2D, type Tensor4D } from '../t
 import { Adam } from './adam.js';
 import { Ema } from './ema.js';
 import { discriminatorHinge, generatorHinge } from './losses.js';
+import { releaseGradientsEarly } from './releaseGradients.js';
 
 /** A network with an optional set of architecture parameters mixed into its forward pass. */
 export interface Player<In extends Tensor, Out extends Tensor> {
@@ -162,7 +163,11 @@ export class AdversarialGame {
   private update(params: readonly { name: string; variable: tf.Variable }[], optimizer: Adam, loss: () => Scalar, lr?: number): Scalar {
     let result: ReturnType<typeof tf.variableGrads>;
     try {
-      result = tf.variableGrads(loss, params.map((p) => p.variable));
+      result = tf.variableGrads(() => {
+        const value = loss();
+        releaseGradientsEarly();
+        return value;
+      }, params.map((p) => p.variable));
     } catch (error) {
       // A failed pass (e.g. the wasm heap is full) must not leave its buffer updates staged.
       this.generator.net.discardBuffers();
