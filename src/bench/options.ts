@@ -49,7 +49,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --threads N            wasm threads, and PyTorch's with --pytorch (default: all cores)
   --compare              A/B: the straightforward path and the fast path, iterations interleaved
   --no-profile           skip the profiled iteration (kernel count, peak tensor bytes)
-  --memory-batches LIST  batches tried at the paper's search widths by --only memory (default 2,8)
+  --memory-batches LIST  batches tried at the paper's search widths by --only memory (default 16,24)
   --startup-runs N       CLI cold starts timed (default 5)
   --pytorch              after the tfjs cases of each search size, the same iteration in PyTorch
                          (scripts/pytorch-reference/search_iteration.py, same warm-up, iterations and
@@ -131,7 +131,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     ...(values.threads !== undefined ? { threads: positive('threads', values.threads, 1) } : {}),
     variants: values.compare ? ['straight', 'fast'] : ['fast'],
     profile: !values['no-profile'],
-    memoryBatches: list(values['memory-batches'] ?? '2,8').map((b) => positive('memory-batches', b, 1)),
+    memoryBatches: list(values['memory-batches'] ?? '16,24').map((b) => positive('memory-batches', b, 1)),
     startupRuns: positive('startup-runs', values['startup-runs'], 5),
     timeoutMinutes: positive('timeout-minutes', values['timeout-minutes'], 30),
     pytorch: values.pytorch ?? false,
