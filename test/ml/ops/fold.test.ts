@@ -22,10 +22,7 @@ const channels = { in: 3, out: 2 };
 
 describeBackends('foldKernels', (backend) => {
   const splits = async (run: () => Tensor | Tensor[]) => {
-    const profile = await tf.profile(() => {
-      const result = run();
-      return result;
-    });
+    const profile = await tf.profile(run);
     tf.dispose(profile.result as Tensor | Tensor[]);
     return profile.kernels.filter((k) => k.name === 'SplitV').length;
   };

@@ -94,24 +94,27 @@ describe('failures are one line, with the fix where there is one', () => {
     expect(failureMessage({ python: 'python3', spawnError })).toBe(`python3 not found: ${hint}`);
   });
 
-  it('a python without torch', () => {
-    const stderr = "search_iteration.py: no torch in /root/.pyenv/versions/3.11.7/bin/python3 (No module named 'torch')\n";
-    expect(failureMessage({ python: 'python3', code: 3, stderr })).toBe(`python3 has no torch: ${hint}`);
-  });
-
-  it("the script's parameter check: its message, not its progress", () => {
-    const stderr = 'search_iteration.py: parameter counts differ (discriminator 451616 here, 451617 expected): not the same networks, nothing timed\n';
-    expect(failureMessage({ python: '/usr/bin/python3', code: 4, stderr })).toBe(`exited with 4: ${stderr.trim()}`);
-  });
-
-  it("authors_iteration.py without torch (it imports search_iteration.py's check)", () => {
-    const stderr = "authors_iteration.py: no torch in /usr/local/bin/python3 (No module named 'torch')\n";
-    expect(failureMessage({ python: 'python3', code: 3, stderr })).toBe(`python3 has no torch: ${hint}`);
-  });
-
-  it("authors_iteration.py without the authors' code: its line, with the path and the fix", () => {
-    const stderr = 'authors_iteration.py: /src/nothing is not a directory: pass --code the directory of a clone of https://github.com/chengaopro/AdversarialNAS\n';
-    expect(failureMessage({ python: 'python3', code: 5, stderr })).toBe(`exited with 5: ${stderr.trim()}`);
+  /** A script's own stderr line: its message when it explains itself, the torch hint when torch is missing. */
+  const scriptLines = [
+    { name: 'a python without torch', python: 'python3', code: 3, stderr: "search_iteration.py: no torch in /root/.pyenv/versions/3.11.7/bin/python3 (No module named 'torch')\n", expected: `python3 has no torch: ${hint}` },
+    {
+      name: "the script's parameter check: its message, not its progress",
+      python: '/usr/bin/python3',
+      code: 4,
+      stderr: 'search_iteration.py: parameter counts differ (discriminator 451616 here, 451617 expected): not the same networks, nothing timed\n',
+      expected: 'exited with 4: search_iteration.py: parameter counts differ (discriminator 451616 here, 451617 expected): not the same networks, nothing timed',
+    },
+    { name: "authors_iteration.py without torch (it imports search_iteration.py's check)", python: 'python3', code: 3, stderr: "authors_iteration.py: no torch in /usr/local/bin/python3 (No module named 'torch')\n", expected: `python3 has no torch: ${hint}` },
+    {
+      name: "authors_iteration.py without the authors' code: its line, with the path and the fix",
+      python: 'python3',
+      code: 5,
+      stderr: 'authors_iteration.py: /src/nothing is not a directory: pass --code the directory of a clone of https://github.com/chengaopro/AdversarialNAS\n',
+      expected: 'exited with 5: authors_iteration.py: /src/nothing is not a directory: pass --code the directory of a clone of https://github.com/chengaopro/AdversarialNAS',
+    },
+  ];
+  it.each(scriptLines)('$name', ({ python, code, stderr, expected }) => {
+    expect(failureMessage({ python, code, stderr })).toBe(expected);
   });
 
   it('a Python error: the last line of its traceback', () => {
