@@ -56,7 +56,7 @@ const machine = () => ({
 export async function executePlan(options: ExecuteOptions): Promise<ExecuteResult> {
   const { store, graph, spec } = options;
   mkdirSync(store.root, { recursive: true });
-  const release = acquireLock(`${store.root}.lock`);
+  const release = acquireLock(`${store.root}.lock`, { holder: 'another `dsl run`, `dsl watch` or `dsl report`' });
   try {
     const planned = plan(graph, store, options.force ? { force: options.force } : {});
     const until = options.until ? graph.stages.findIndex((s) => s.name === options.until) : graph.stages.length - 1;
