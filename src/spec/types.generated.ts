@@ -745,11 +745,11 @@ export interface Features {
  */
 export interface Report {
   /**
-   * Nunjucks template: `builtin:<name>` for one of the shipped templates, or a path relative to the spec.
+   * Nunjucks template: `builtin:<name>` for one of the shipped templates, or a path relative to the spec to a `.njk` or `.md` file in the project's `templates/` folder or beside the spec (files elsewhere are refused: a template is published in the report).
    */
   template?: string;
   /**
-   * Report file name inside the run directory.
+   * Report file name (`.md`) inside the run directory; paths that leave it (`..`, absolute, or through a symbolic link) are refused. The report replaces only files that dsl wrote.
    */
   output?: string;
 }
@@ -1523,11 +1523,11 @@ export namespace Resolved {
    */
     export interface Report {
     /**
-     * Nunjucks template: `builtin:<name>` for one of the shipped templates, or a path relative to the spec.
+     * Nunjucks template: `builtin:<name>` for one of the shipped templates, or a path relative to the spec to a `.njk` or `.md` file in the project's `templates/` folder or beside the spec (files elsewhere are refused: a template is published in the report).
      */
     template: string;
     /**
-     * Report file name inside the run directory.
+     * Report file name (`.md`) inside the run directory; paths that leave it (`..`, absolute, or through a symbolic link) are refused. The report replaces only files that dsl wrote.
      */
     output: string;
   }
