@@ -1,4 +1,5 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from './atomicWrite.js';
 import { join } from 'node:path';
 
 /** What a training stage saves to resume exactly: plain JSON state and named float32 arrays. */
@@ -28,17 +29,7 @@ export function writeCheckpoint(dir: string, checkpoint: Checkpoint, file = CHEC
   prefix.writeUInt32LE(header.length, 8);
   // Data starts on a 4-byte boundary so it can be viewed as Float32Array when read.
   const pad = Buffer.alloc((4 - ((prefix.length + header.length) % 4)) % 4);
-  const target = join(dir, file);
-  const temporary = `${target}.tmp`;
-  const fd = openSync(temporary, 'w');
-  try {
-    for (const part of [prefix, header, pad]) writeSync(fd, part);
-    for (const data of checkpoint.tensors.values()) writeSync(fd, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temporary, target);
+  writeFileAtomic(join(dir, file), [prefix, header, pad, ...[...checkpoint.tensors.values()].map((data) => new Uint8Array(data.buffer, data.byteOffset, data.byteLength))]);
 }
 
 export function readCheckpoint(dir: string, file = CHECKPOINT_FILE): Checkpoint | undefined {

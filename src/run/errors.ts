@@ -21,3 +21,12 @@ export class LockError extends Error {
   override readonly name = 'LockError';
   readonly hint = 'wait for the other `dsl run` or `dsl watch` of this experiment to finish, or stop it';
 }
+
+/** The run directory cannot be created or written. */
+export class RunDirError extends Error {
+  override readonly name = 'RunDirError';
+  readonly hint = 'set runtime.outDir (or --set runtime.outDir=DIR) to a writable directory on a disk with free space';
+  constructor(outDir: string, cause: string) {
+    super(`cannot use runtime.outDir ${outDir}: ${cause}`);
+  }
+}

@@ -1,5 +1,5 @@
 import { cpus, totalmem } from 'node:os';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StageGraph } from '../compile/graph.js';
 import { plan, type PlannedStage } from '../compile/plan.js';
@@ -9,6 +9,8 @@ import type { SpaceModel } from '../nas/space.js';
 import type { ResolvedSpec } from '../spec/types.js';
 import { StageInterrupted } from './errors.js';
 import { acquireLock } from './lock.js';
+import { prepareRunDir } from './runDir.js';
+import { writeFileAtomic } from '../io/atomicWrite.js';
 import { EventLog } from './eventLog.js';
 import type { RunEvent, StageEvent } from './events.js';
 import type { StageManifest } from './manifest.js';
@@ -55,7 +57,7 @@ const machine = () => ({
  */
 export async function executePlan(options: ExecuteOptions): Promise<ExecuteResult> {
   const { store, graph, spec } = options;
-  mkdirSync(store.root, { recursive: true });
+  prepareRunDir(spec.runtime.outDir, store.root);
   const release = acquireLock(`${store.root}.lock`, { holder: 'another `dsl run`, `dsl watch` or `dsl report`' });
   try {
     const planned = plan(graph, store, options.force ? { force: options.force } : {});
@@ -91,7 +93,7 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
         attempts: (previous?.attempts ?? 0) + 1,
         ...extra,
       });
-      const write = (m: StageManifest) => writeFileSync(join(dir, MANIFEST), `${JSON.stringify(m, null, 2)}\n`);
+      const write = (m: StageManifest) => writeFileAtomic(join(dir, MANIFEST), `${JSON.stringify(m, null, 2)}\n`);
       write(manifest('running'));
       const log = new EventLog(join(dir, FILES.events));
       const emit = (event: StageEvent) => {
@@ -123,7 +125,11 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
           options.onEvent({ type: 'interrupted', stage: stage.name, iteration: error.iteration });
           return { status: 'interrupted', planned };
         }
-        write(manifest('failed', { seconds: seconds(), error: error instanceof Error ? error.message : String(error) }));
+        try {
+          write(manifest('failed', { seconds: seconds(), error: error instanceof Error ? error.message : String(error) }));
+        } catch {
+          // The disk that failed the stage may fail this too; the stage's own error is the one to report.
+        }
         options.onEvent({ type: 'stage-failed', stage: stage.name, message: error instanceof Error ? error.message : String(error) });
         return { status: 'failed', planned, failed: { stage: stage.name, error } };
       }

@@ -30,6 +30,9 @@ export function runCommand(output: Output, setExit: (code: number) => void) {
       const { openStore } = await import('../../run/store.js');
       const { executePlan } = await import('../../run/executor.js');
       const { RUNNERS } = await import('../../run/stages/index.js');
+      const { prepareRunDir } = await import('../../run/runDir.js');
+      // Before the backend starts: a run directory that cannot be written is known at once.
+      prepareRunDir(spec.runtime.outDir, join(spec.runtime.outDir, spec.name));
       const { releaseBackend, selectBackend } = await import('../../ml/backend/select.js');
       atCommandEnd(releaseBackend);
       const report = progressReporter(output, { quiet: Boolean(options.quiet) });

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../io/atomicWrite.js';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fingerprintOf } from '../../compile/fingerprint.js';
 import type { ImageDataset } from '../../data/types.js';
@@ -85,7 +86,7 @@ export const runEvaluate: StageRunner = async (ctx) => {
         real: { ...(real.inceptionScore ? { is: real.inceptionScore } : {}), images: real.images },
         grid,
       };
-      writeFileSync(join(ctx.dir, FILES.metrics), `${JSON.stringify(metrics, null, 2)}\n`);
+      writeFileAtomic(join(ctx.dir, FILES.metrics), `${JSON.stringify(metrics, null, 2)}\n`);
       return { ...scores, extractor: extractor.description };
     } finally {
       trained.dispose();
