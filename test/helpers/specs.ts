@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { nodeSpecHost } from '../../src/io/specHost.js';
 import { memoryHost, type SpecHost } from '../../src/spec/host.js';
@@ -26,4 +27,11 @@ export function overlayHost(files: Record<string, string>): SpecHost {
     exists: (p) => memory.exists(p) || nodeSpecHost.exists(p),
     realpath: (p) => (memory.exists(p) ? p : nodeSpecHost.realpath!(p)),
   };
+}
+
+/** A spec in `dir` that extends a shipped experiment, so templates beside it may be used. */
+export function specIn(dir: string, name: string): string {
+  const file = resolve(dir, name);
+  writeFileSync(file, `extends: ${experiment(name)}\nname: ${name.replace(/\.yaml$/, '')}\n`);
+  return file;
 }

@@ -101,7 +101,8 @@ async function featureExtractor(ctx: StageContext, dataset: ImageDataset): Promi
   const { spec } = ctx;
   const f = spec.evaluate.features;
   if (f.type === 'inception') return loadInception(f.path!);
-  const key = fingerprintOf({ data: dataCacheKey(spec), epochs: f.epochs, seed: spec.runtime.seed }).slice(0, 16);
+  // The data's content identity, not only its settings: another dataset at the same root trains another classifier.
+  const key = fingerprintOf({ data: dataCacheKey(spec), identity: ctx.graph.data.hash, epochs: f.epochs, seed: spec.runtime.seed }).slice(0, 16);
   const dir = join(ctx.cacheDir, `classifier-${key}`);
   if (existsSync(join(dir, 'checkpoint.bin'))) return loadClassifier(dir);
   const stage = ctx.stage.name;
