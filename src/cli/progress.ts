@@ -93,6 +93,10 @@ export function progressReporter(output: Output, options: { quiet?: boolean } = 
         stopBar();
         output.err(`${red(output, '✗')} ${event.stage.padEnd(9)} failed`);
         break;
+      case 'warning':
+        bar?.stop();
+        output.err(`${yellow(output, 'warning')}: ${event.message}`);
+        break;
       case 'report':
         output.err(`report: ${event.file}`);
         break;

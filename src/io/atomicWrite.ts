@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename } from 'node:path';
 
 /**
@@ -19,9 +19,10 @@ const faultError = (code: string, path: string): NodeJS.ErrnoException =>
 /**
  * Writes a file whole or not at all: into `<path>.<pid>.tmp`, flushed, then renamed over the
  * old one, so a kill or a full disk leaves the previous version in place; on failure the
- * temporary file is removed and the error (ENOSPC, EACCES, …) passed on.
+ * temporary file is removed and the error (ENOSPC, EACCES, …) passed on. `keepPrevious` keeps
+ * the replaced version under that name.
  */
-export function writeFileAtomic(path: string, parts: string | Uint8Array | readonly Uint8Array[]): void {
+export function writeFileAtomic(path: string, parts: string | Uint8Array | readonly Uint8Array[], options: { readonly keepPrevious?: string } = {}): void {
   const chunks = typeof parts === 'string' ? [Buffer.from(parts, 'utf8')] : parts instanceof Uint8Array ? [parts] : parts;
   const temporary = `${path}.${process.pid}.tmp`;
   const fault = injectedFault(path);
@@ -41,6 +42,15 @@ export function writeFileAtomic(path: string, parts: string | Uint8Array | reado
       fsyncSync(fd);
     } finally {
       closeSync(fd);
+    }
+    if (options.keepPrevious && existsSync(path)) {
+      // A second name for the old file, then the new one renamed in: `path` never goes missing.
+      rmSync(options.keepPrevious, { force: true });
+      try {
+        linkSync(path, options.keepPrevious);
+      } catch {
+        copyFileSync(path, options.keepPrevious);
+      }
     }
     renameSync(temporary, path);
   } catch (error) {
