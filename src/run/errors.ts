@@ -11,8 +11,8 @@ export class StageError extends Error {
 /** A stage stopped at a step boundary on request (Ctrl-C, a watch-mode edit) after saving a checkpoint. */
 export class StageInterrupted extends Error {
   override readonly name = 'StageInterrupted';
-  constructor(readonly iteration: number) {
-    super(`interrupted at iteration ${iteration}; the checkpoint is kept and the next run resumes from it`);
+  constructor(readonly iteration?: number) {
+    super(iteration === undefined ? 'interrupted; the next run starts this stage again' : `interrupted at iteration ${iteration}; the checkpoint is kept and the next run resumes from it`);
   }
 }
 

@@ -13,7 +13,7 @@ import { prepareRunDir } from './runDir.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
 import { EventLog } from './eventLog.js';
 import type { RunEvent, StageEvent } from './events.js';
-import type { StageManifest } from './manifest.js';
+import type { StageAttempt, StageManifest } from './manifest.js';
 import { FILES } from './artifacts.js';
 import { MANIFEST, type ArtifactStore } from './store.js';
 import type { StageRunner } from './stages/context.js';
@@ -37,6 +37,15 @@ export interface ExecuteResult {
   readonly status: 'complete' | 'interrupted' | 'failed';
   readonly planned: readonly PlannedStage[];
   readonly failed?: { readonly stage: StageName; readonly error: unknown };
+}
+
+const RECORD_EVERY_MS = 5_000;
+
+/** The attempts before this one; one still `running` was killed. Manifests without a log count as one attempt. */
+function earlierAttempts(previous: StageManifest | undefined): StageAttempt[] {
+  if (!previous) return [];
+  const log = previous.attemptLog ?? [{ startedAt: previous.startedAt, seconds: previous.seconds, outcome: previous.status }];
+  return log.map((a) => (a.outcome === 'running' ? { ...a, outcome: 'killed' } : a));
 }
 
 const machine = () => ({
@@ -76,6 +85,11 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
       if (step.action === 'run') rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
       const previous = store.manifest(stage.name, stage.fingerprint);
+      const earlier = earlierAttempts(previous);
+      const attemptStart = new Date().toISOString();
+      const started = performance.now();
+      const current = () => (performance.now() - started) / 1000;
+      const seconds = () => earlier.reduce((sum, a) => sum + a.seconds, 0) + current();
       const manifest = (status: StageManifest['status'], extra: Partial<StageManifest> = {}): StageManifest => ({
         format: 'dsl-stage/1',
         experiment: spec.name,
@@ -88,20 +102,25 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
         seed: spec.runtime.seed,
         backend: { name: options.backend.name, threads: options.backend.threads, summary: options.backend.summary },
         machine: machine(),
-        startedAt: previous?.startedAt ?? new Date().toISOString(),
-        seconds: previous?.seconds ?? 0,
-        attempts: (previous?.attempts ?? 0) + 1,
+        startedAt: earlier[0]?.startedAt ?? attemptStart,
+        seconds: seconds(),
+        attempts: earlier.length + 1,
+        attemptLog: [...earlier, { startedAt: attemptStart, seconds: current(), outcome: status }],
         ...extra,
       });
       const write = (m: StageManifest) => writeFileAtomic(join(dir, MANIFEST), `${JSON.stringify(m, null, 2)}\n`);
       write(manifest('running'));
       const log = new EventLog(join(dir, FILES.events));
+      // Rewritten every few seconds while the stage runs, so a killed attempt's time is not lost.
+      let recorded = performance.now();
       const emit = (event: StageEvent) => {
         log.append({ ...event, time: new Date().toISOString() });
         options.onEvent(event);
+        if (event.type === 'checkpoint' || performance.now() - recorded > RECORD_EVERY_MS) {
+          recorded = performance.now();
+          write(manifest('running'));
+        }
       };
-      const started = performance.now();
-      const seconds = () => (previous?.seconds ?? 0) + (performance.now() - started) / 1000;
       try {
         const summary = await options.runners[stage.name]({
           spec,
@@ -118,15 +137,15 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
           emit,
         });
         emit({ type: 'end', stage: stage.name, seconds: seconds() });
-        write(manifest('complete', { finishedAt: new Date().toISOString(), seconds: seconds(), summary }));
+        write(manifest('complete', { finishedAt: new Date().toISOString(), summary }));
       } catch (error) {
         if (error instanceof StageInterrupted) {
-          write(manifest('interrupted', { seconds: seconds() }));
+          write(manifest('interrupted'));
           options.onEvent({ type: 'interrupted', stage: stage.name, iteration: error.iteration });
           return { status: 'interrupted', planned };
         }
         try {
-          write(manifest('failed', { seconds: seconds(), error: error instanceof Error ? error.message : String(error) }));
+          write(manifest('failed', { error: error instanceof Error ? error.message : String(error) }));
         } catch {
           // The disk that failed the stage may fail this too; the stage's own error is the one to report.
         }
