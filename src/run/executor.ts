@@ -1,4 +1,3 @@
-import { cpus, totalmem } from 'node:os';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StageGraph } from '../compile/graph.js';
@@ -13,7 +12,8 @@ import { prepareRunDir } from './runDir.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
 import { EventLog } from './eventLog.js';
 import type { RunEvent, StageEvent } from './events.js';
-import type { StageAttempt, StageManifest } from './manifest.js';
+import type { StageManifest } from './manifest.js';
+import { stageRecord } from './stageRecord.js';
 import { FILES } from './artifacts.js';
 import { MANIFEST, type ArtifactStore } from './store.js';
 import type { StageRunner } from './stages/context.js';
@@ -39,23 +39,8 @@ export interface ExecuteResult {
   readonly failed?: { readonly stage: StageName; readonly error: unknown };
 }
 
+/** How often a running stage's manifest is rewritten (besides at each checkpoint). */
 const RECORD_EVERY_MS = 5_000;
-
-/** The attempts before this one; one still `running` was killed. Manifests without a log count as one attempt. */
-function earlierAttempts(previous: StageManifest | undefined): StageAttempt[] {
-  if (!previous) return [];
-  const log = previous.attemptLog ?? [{ startedAt: previous.startedAt, seconds: previous.seconds, outcome: previous.status }];
-  return log.map((a) => (a.outcome === 'running' ? { ...a, outcome: 'killed' } : a));
-}
-
-const machine = () => ({
-  platform: process.platform,
-  arch: process.arch,
-  cpus: cpus().length,
-  cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
-  memoryGb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-  node: process.version,
-});
 
 /**
  * Runs a plan: the only place that executes stages. Holds the experiment's lock, skips
@@ -84,30 +69,7 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
       }
       if (step.action === 'run') rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
-      const previous = store.manifest(stage.name, stage.fingerprint);
-      const earlier = earlierAttempts(previous);
-      const attemptStart = new Date().toISOString();
-      const started = performance.now();
-      const current = () => (performance.now() - started) / 1000;
-      const seconds = () => earlier.reduce((sum, a) => sum + a.seconds, 0) + current();
-      const manifest = (status: StageManifest['status'], extra: Partial<StageManifest> = {}): StageManifest => ({
-        format: 'dsl-stage/1',
-        experiment: spec.name,
-        stage: stage.name,
-        fingerprint: stage.fingerprint,
-        status,
-        config: stage.config,
-        inputs: stage.dependsOn.map((d) => ({ stage: d, artifact: stage.inputs.find((i) => i.stage === d)?.artifact ?? 'all', fingerprint: graph.stages.find((s) => s.name === d)!.fingerprint })),
-        specFile: options.specFile,
-        seed: spec.runtime.seed,
-        backend: { name: options.backend.name, threads: options.backend.threads, summary: options.backend.summary },
-        machine: machine(),
-        startedAt: earlier[0]?.startedAt ?? attemptStart,
-        seconds: seconds(),
-        attempts: earlier.length + 1,
-        attemptLog: [...earlier, { startedAt: attemptStart, seconds: current(), outcome: status }],
-        ...extra,
-      });
+      const { manifest, seconds } = stageRecord({ spec, graph, stage, specFile: options.specFile, backend: options.backend, previous: store.manifest(stage.name, stage.fingerprint) });
       const write = (m: StageManifest) => writeFileAtomic(join(dir, MANIFEST), `${JSON.stringify(m, null, 2)}\n`);
       write(manifest('running'));
       const log = new EventLog(join(dir, FILES.events));

@@ -121,6 +121,10 @@ export interface Data {
    * Use only the first N images (quick experiments and tests).
    */
   limit?: number;
+  /**
+   * cifar10 and stl10: `official` requires every file of the distribution to have its official size (as `dsl data` checks), so a file cut short is an error, not a smaller dataset; `records` accepts any whole number of records (a subset written in the same format).
+   */
+  check?: 'official' | 'records';
 }
 /**
  * Outputs zeros ('none'): choosing it drops the edge.
@@ -899,6 +903,10 @@ export namespace Resolved {
      * Use only the first N images (quick experiments and tests).
      */
     limit?: number;
+    /**
+     * cifar10 and stl10: `official` requires every file of the distribution to have its official size (as `dsl data` checks), so a file cut short is an error, not a smaller dataset; `records` accepts any whole number of records (a subset written in the same format).
+     */
+    check: 'official' | 'records';
   }
   /**
    * Outputs zeros ('none'): choosing it drops the edge.
