@@ -22,24 +22,39 @@ const staleLock = (lock: string, pid: number) => {
   writeFileSync(join(lock, 'owner.json'), JSON.stringify({ pid, host: hostname(), since: '2026-01-01T00:00:00Z', token: `dead-${pid}` }));
 };
 
-/** A process that tries the lock (the built module, as `dsl run` does) and says whether it got it. */
-function contender(lock: string, delayMs: number): Promise<string> {
+/**
+ * A process that tries the lock (the built module, as `dsl run` does) once `go` exists, says
+ * whether it got it, and holds it until `done` exists: the test decides when both have tried,
+ * so a late start under load cannot pass for a second holder.
+ */
+function contender(lock: string, delayMs: number, go: string, done: string): { ready: Promise<void>; outcome: Promise<string> } {
   const script = `
+    import { existsSync } from 'node:fs';
     import { acquireLock } from ${JSON.stringify(`${repoRoot}dist/run/lock.js`)};
     const wait = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    console.log('ready');
+    while (!existsSync(${JSON.stringify(go)})) wait(1);
     try {
       const release = acquireLock(${JSON.stringify(lock)}, { duringTakeover: () => wait(${delayMs}) });
       console.log('held');
-      wait(150);
+      while (!existsSync(${JSON.stringify(done)})) wait(2);
       release();
     } catch (e) { console.log(e.name === 'LockError' ? 'refused' : 'crashed: ' + e.message); }`;
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script]);
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('close', () => resolve(out.trim()));
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script]);
+  let out = '';
+  let onReady: () => void;
+  let onOutcome: (s: string) => void;
+  const ready = new Promise<void>((r) => (onReady = r));
+  const outcome = new Promise<string>((r) => (onOutcome = r));
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    if (out.includes('ready')) onReady();
+    const said = out.split('\n').find((l) => l && l !== 'ready');
+    if (said) onOutcome(said);
   });
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  child.on('close', () => onOutcome(out.trim() || 'no output'));
+  return { ready, outcome };
 }
 
 describe('run lock', () => {
@@ -76,8 +91,14 @@ describe('run lock', () => {
     const outcomes: string[] = [];
     for (let round = 0; round < 40; round++) {
       const lock = join(dir, `race-${round}.lock`);
+      const go = join(dir, `go-${round}`);
+      const done = join(dir, `done-${round}`);
       staleLock(lock, pid);
-      const results = await Promise.all([contender(lock, round % 2 ? 30 : 0), contender(lock, round % 2 ? 30 : 0)]);
+      const both = [contender(lock, round % 2 ? 30 : 0, go, done), contender(lock, round % 2 ? 30 : 0, go, done)];
+      await Promise.all(both.map((c) => c.ready));
+      writeFileSync(go, '');
+      const results = await Promise.all(both.map((c) => c.outcome));
+      writeFileSync(done, '');
       outcomes.push(results.sort().join('+'));
     }
     expect(new Set(outcomes)).toEqual(new Set(['held+refused']));
