@@ -39,7 +39,7 @@ export function checkFiles(spec: ResolvedSpec, host: SpecHost, space: SpaceModel
   }
   const model = spec.evaluate.features.type === 'inception' ? spec.evaluate.features.path : undefined;
   if (model !== undefined && !host.exists(join(model, 'model.json'))) {
-    issues.push(warning('model-missing', ['evaluate', 'features', 'path'], `no Inception model at ${model} (model.json); the evaluate stage will stop there until it is provided`, 'see the README section "Paper-comparable metrics"'));
+    issues.push(warning('model-missing', ['evaluate', 'features', 'path'], `no Inception model at ${model} (model.json); the evaluate stage will stop there until it is provided`, 'see the README section "Inception features"'));
   }
   return { issues, problems, files, sources };
 }
