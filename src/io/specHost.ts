@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { SpecHost } from '../spec/host.js';
 
 /** The spec layer's file access, backed by the real file system. */
@@ -18,4 +18,13 @@ export const nodeSpecHost: SpecHost = {
     }
   },
   exists: existsSync,
+  stat(path) {
+    try {
+      const stats = statSync(path, { throwIfNoEntry: false });
+      if (!stats) return undefined;
+      return { kind: stats.isDirectory() ? 'directory' : 'file', size: stats.size };
+    } catch {
+      return undefined;
+    }
+  },
 };

@@ -59,7 +59,7 @@ export function resolveSpec(file: string, options: ResolveOptions): Resolution {
   if (!hasErrors(problems)) problems.push(...locate(checkNetworks(spec)));
   problems.push(...locate(checkLoops(spec)));
   const space = hasErrors(problems) ? undefined : buildSpace(spec);
-  const checked = checkFiles(spec, options.host, space);
+  const checked = checkFiles(spec, options.host, space, (path) => locateIn(loaded.sources, path));
   problems.push(...locate(checked.issues), ...checked.problems);
   const files = [...loaded.files, ...checked.files];
   // Genotype files join the sources only for code frames; spec paths were located above.

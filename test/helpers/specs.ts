@@ -24,5 +24,6 @@ export function overlayHost(files: Record<string, string>): SpecHost {
     readFile: (p) => memory.readFile(p) ?? nodeSpecHost.readFile(p),
     readBytes: (p) => memory.readBytes(p) ?? nodeSpecHost.readBytes(p),
     exists: (p) => memory.exists(p) || nodeSpecHost.exists(p),
+    stat: (p) => memory.stat!(p) ?? nodeSpecHost.stat!(p),
   };
 }
