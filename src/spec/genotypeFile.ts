@@ -2,7 +2,8 @@ import type { ValidateFunction } from 'ajv';
 import { createRequire } from 'node:module';
 import { createAjv } from './ajv.js';
 import { extname } from 'node:path';
-import { fromReferenceMatrix, checkGenotype, type Genotype } from '../nas/genotype.js';
+import { fromReferenceMatrix, checkGenotype, type Genotype, type GenotypeIssue } from '../nas/genotype.js';
+import { checkNetworkPaths } from '../nas/genotypePaths.js';
 import type { SpaceModel } from '../nas/space.js';
 import { NpyFormatError, parseNpy } from '../util/npy.js';
 import type { SpecHost } from './host.js';
@@ -59,9 +60,7 @@ export function loadGenotypeFile(path: string, host: SpecHost, space?: SpaceMode
     genotype,
     source,
     problems: issues.map((issue) => ({
-      severity: 'error',
-      code: 'genotype-mismatch',
-      message: `the genotype does not fit the search space: ${issue.message}`,
+      ...issueProblem(issue),
       path: issue.path,
       location: source.locate(issue.path, typeof issue.path[issue.path.length - 1] === 'string' && issue.path.length === 3) ?? { file: path, start: { line: 1, column: 1 } },
     })),
@@ -88,12 +87,19 @@ function loadReferenceGenotype(path: string, host: SpecHost, space?: SpaceModel,
   const values = Array.from(array.data as ArrayLike<number | bigint>, Number);
   const matrix = Array.from({ length: rows }, (_, r) => values.slice(r * cols, (r + 1) * cols));
   if (!space) return { genotype: { generator: [] }, problems: [] };
-  const { genotype, issues } = fromReferenceMatrix(space.generator, 'generator', matrix);
+  const converted = fromReferenceMatrix(space.generator, 'generator', matrix);
+  const { genotype } = converted;
+  const issues = genotype ? checkNetworkPaths(space.generator, 'generator', genotype) : converted.issues;
   return {
     ...(genotype ? { genotype: { generator: genotype } } : {}),
-    problems: issues.map((i) => fileProblem(path, 'genotype-mismatch', `the genotype does not fit the search space: ${i.message}`)),
+    problems: issues.map((i) => ({ ...issueProblem(i), path: [], location: { file: path, start: { line: 1, column: 1 } } })),
   };
 }
+
+const issueProblem = (issue: GenotypeIssue): Pick<Problem, 'severity' | 'code' | 'message' | 'hint'> =>
+  issue.kind === 'path'
+    ? { severity: 'error', code: 'genotype-no-path', message: issue.message, hint: 'give one of these edges an operation that keeps it (not `none`)' }
+    : { severity: 'error', code: 'genotype-mismatch', message: `the genotype does not fit the search space: ${issue.message}` };
 
 const readProblem = (file: string, failure: ReadFailure, referencedAt: Location | undefined): Problem => ({
   severity: 'error',
