@@ -219,8 +219,8 @@ export function toText(report: BenchReport): string {
     out.push('median/min-max/IQR: wall time of one iteration (n_critic 1: D architecture, D weight, G architecture, G weight steps); phases: medians of');
     out.push('AdversarialGame.times; cpu ms: process CPU time (all threads); kernels: one extra profiled iteration; peak RSS: the case\'s process');
     out.push('(all its variants); wasm heap: size of the linear memory, its high-water mark (4 GiB at most); load: 1-minute load average when');
-    out.push('the case started; ref conv: GFLOP/s of a conv 3x3 [16,32,32,64]->64 forward just before (79 with 2 threads on a quiet machine,');
-    out.push('shared/TFJS.md): other processes slow everything down.');
+    out.push('the case started; ref conv: GFLOP/s of a conv 3x3 [16,32,32,64]->64 forward just before (79 with 2 threads on a quiet');
+    out.push('machine): other processes slow everything down.');
     if (ratio) {
       out.push('x PyTorch: the median / the median of the same iteration of the same networks (parameter counts checked) in eager');
       out.push('PyTorch on the same machine (scripts/pytorch-reference/search_iteration.py, the rows torch x.y); the target is 1.5 at most.');

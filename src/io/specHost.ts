@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import type { SpecHost } from '../spec/host.js';
 
 /** The spec layer's file access, backed by the real file system. */
@@ -23,6 +23,15 @@ export const nodeSpecHost: SpecHost = {
       return realpathSync(path);
     } catch {
       return path;
+    }
+  },
+  stat(path) {
+    try {
+      const stats = statSync(path, { throwIfNoEntry: false });
+      if (!stats) return undefined;
+      return { kind: stats.isDirectory() ? 'directory' : 'file', size: stats.size };
+    } catch {
+      return undefined;
     }
   },
 };

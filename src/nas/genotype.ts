@@ -1,3 +1,4 @@
+import { checkNetworkPaths } from './genotypePaths.js';
 import type { CellModel, NetworkModel, SpaceModel } from './space.js';
 
 /** For every cell of a network, the operation chosen on each edge (edge name → op name). */
@@ -16,11 +17,16 @@ export type NetworkName = 'generator' | 'discriminator';
 export interface GenotypeIssue {
   readonly path: readonly (string | number)[];
   readonly message: string;
+  /** `path`: the operations fit their edges, but the network they make does not connect. */
+  readonly kind?: 'path';
 }
 
 const opNames = (cell: CellModel, edge: string) => cell.edges.find((e) => e.name === edge)?.ops.map((o) => o.name) ?? [];
 
-/** Checks that a network genotype names, for every cell and edge, an operation of that edge's set. */
+/**
+ * Checks that a network genotype names, for every cell and edge, an operation of that edge's
+ * set, and that the network it describes carries its input to its output.
+ */
 export function checkNetworkGenotype(network: NetworkModel, name: NetworkName, genotype: NetworkGenotype): GenotypeIssue[] {
   const issues: GenotypeIssue[] = [];
   if (genotype.length !== network.cells.length) {
@@ -49,7 +55,8 @@ export function checkNetworkGenotype(network: NetworkModel, name: NetworkName, g
       }
     }
   });
-  return issues;
+  // Only a genotype that names an operation on every edge can be followed edge by edge.
+  return issues.length ? issues : checkNetworkPaths(network, name, genotype);
 }
 
 export function checkGenotype(space: SpaceModel, genotype: Genotype): GenotypeIssue[] {

@@ -2,11 +2,13 @@ import type { ValidateFunction } from 'ajv';
 import { createRequire } from 'node:module';
 import { createAjv } from './ajv.js';
 import { extname } from 'node:path';
-import { fromReferenceMatrix, checkGenotype, type Genotype } from '../nas/genotype.js';
+import { fromReferenceMatrix, checkGenotype, type Genotype, type GenotypeIssue } from '../nas/genotype.js';
+import { checkNetworkPaths } from '../nas/genotypePaths.js';
 import type { SpaceModel } from '../nas/space.js';
 import { NpyFormatError, parseNpy } from '../util/npy.js';
 import type { SpecHost } from './host.js';
-import type { Problem } from './problems.js';
+import type { Location, Problem } from './problems.js';
+import { readBytes, readText, type ReadFailure } from './read.js';
 import { genotypeSchema } from './schema.js';
 import { parseYaml, type SourceText } from './source.js';
 
@@ -24,12 +26,14 @@ function validator(): ValidateFunction {
 /**
  * Reads a genotype file: our YAML/JSON form (edge → operation names, located errors) or the
  * reference code's `.npy` matrix (generator only: one row per cell, operation indices).
- * Checks it against the space when one is given.
+ * Checks it against the space when one is given. A file that cannot be read is reported at
+ * `referencedAt` (the setting that names it) when given.
  */
-export function loadGenotypeFile(path: string, host: SpecHost, space?: SpaceModel): { genotype?: Genotype; problems: Problem[]; source?: SourceText } {
-  if (extname(path).toLowerCase() === '.npy') return loadReferenceGenotype(path, host, space);
-  const text = host.readFile(path);
-  if (text === undefined) return { problems: [fileProblem(path, 'genotype-missing', `genotype file ${path} does not exist`)] };
+export function loadGenotypeFile(path: string, host: SpecHost, space?: SpaceModel, referencedAt?: Location): { genotype?: Genotype; problems: Problem[]; source?: SourceText } {
+  if (extname(path).toLowerCase() === '.npy') return loadReferenceGenotype(path, host, space, referencedAt);
+  const read = readText(host, path, 'genotype file');
+  if (read.failure) return { problems: [readProblem(path, read.failure, referencedAt)] };
+  const text = read.content;
   const { source, problems } = parseYaml(path, text);
   if (problems.some((p) => p.severity === 'error')) return { problems, source };
   const validate = validator();
@@ -56,18 +60,17 @@ export function loadGenotypeFile(path: string, host: SpecHost, space?: SpaceMode
     genotype,
     source,
     problems: issues.map((issue) => ({
-      severity: 'error',
-      code: 'genotype-mismatch',
-      message: `the genotype does not fit the search space: ${issue.message}`,
+      ...issueProblem(issue),
       path: issue.path,
       location: source.locate(issue.path, typeof issue.path[issue.path.length - 1] === 'string' && issue.path.length === 3) ?? { file: path, start: { line: 1, column: 1 } },
     })),
   };
 }
 
-function loadReferenceGenotype(path: string, host: SpecHost, space?: SpaceModel): { genotype?: Genotype; problems: Problem[] } {
-  const bytes = host.readBytes(path);
-  if (bytes === undefined) return { problems: [fileProblem(path, 'genotype-missing', `genotype file ${path} does not exist`)] };
+function loadReferenceGenotype(path: string, host: SpecHost, space?: SpaceModel, referencedAt?: Location): { genotype?: Genotype; problems: Problem[] } {
+  const read = readBytes(host, path, 'genotype file');
+  if (read.failure) return { problems: [readProblem(path, read.failure, referencedAt)] };
+  const bytes = read.content;
   let array;
   try {
     array = parseNpy(bytes, path);
@@ -84,12 +87,28 @@ function loadReferenceGenotype(path: string, host: SpecHost, space?: SpaceModel)
   const values = Array.from(array.data as ArrayLike<number | bigint>, Number);
   const matrix = Array.from({ length: rows }, (_, r) => values.slice(r * cols, (r + 1) * cols));
   if (!space) return { genotype: { generator: [] }, problems: [] };
-  const { genotype, issues } = fromReferenceMatrix(space.generator, 'generator', matrix);
+  const converted = fromReferenceMatrix(space.generator, 'generator', matrix);
+  const { genotype } = converted;
+  const issues = genotype ? checkNetworkPaths(space.generator, 'generator', genotype) : converted.issues;
   return {
     ...(genotype ? { genotype: { generator: genotype } } : {}),
-    problems: issues.map((i) => fileProblem(path, 'genotype-mismatch', `the genotype does not fit the search space: ${i.message}`)),
+    problems: issues.map((i) => ({ ...issueProblem(i), path: [], location: { file: path, start: { line: 1, column: 1 } } })),
   };
 }
+
+const issueProblem = (issue: GenotypeIssue): Pick<Problem, 'severity' | 'code' | 'message' | 'hint'> =>
+  issue.kind === 'path'
+    ? { severity: 'error', code: 'genotype-no-path', message: issue.message, hint: 'give one of these edges an operation that keeps it (not `none`)' }
+    : { severity: 'error', code: 'genotype-mismatch', message: `the genotype does not fit the search space: ${issue.message}` };
+
+const readProblem = (file: string, failure: ReadFailure, referencedAt: Location | undefined): Problem => ({
+  severity: 'error',
+  code: failure.code,
+  message: failure.message,
+  ...(failure.hint ? { hint: failure.hint } : {}),
+  path: [],
+  location: referencedAt ?? { file, start: { line: 1, column: 1 } },
+});
 
 const fileProblem = (file: string, code: string, message: string): Problem => ({
   severity: 'error',

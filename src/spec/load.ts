@@ -4,6 +4,7 @@ import { deepMerge, isPlainObject, type PlainObject } from './merge.js';
 import { replacedOnMerge } from './schemaWalk.js';
 import { applyOverride, parseOverride } from './overrides.js';
 import type { Location, Problem, SpecPath } from './problems.js';
+import { readText } from './read.js';
 import { parseYaml, type SourceText } from './source.js';
 
 /** The merged, not yet validated spec and where each of its values came from. */
@@ -54,11 +55,19 @@ interface Layers {
   problems: Problem[];
 }
 
-function loadLayers(file: string, host: SpecHost, stack: readonly string[], files: string[]): Layers {
-  const text = host.readFile(file);
-  if (text === undefined) {
-    return { value: undefined, sources: [], problems: [{ severity: 'error', code: 'file-not-found', message: `cannot read spec file ${file}`, path: [] }] };
+/**
+ * One file of the `extends` chain and, recursively, its bases. `referencedAt` is the
+ * `extends` entry that named it: a file that cannot be read is reported there, where the
+ * fix goes; the root file is reported at its own start.
+ */
+function loadLayers(file: string, host: SpecHost, stack: readonly string[], files: string[], referencedAt?: Location): Layers {
+  const read = readText(host, file, 'spec file');
+  if (read.failure) {
+    const { code, message, hint } = read.failure;
+    const location = referencedAt ?? { file, start: { line: 1, column: 1 } };
+    return { value: undefined, sources: [], problems: [{ severity: 'error', code, message, ...(hint ? { hint } : {}), path: [], location }] };
   }
+  const text = read.content;
   if (!files.includes(file)) files.push(file);
   const { source, problems } = parseYaml(file, text);
   if (problems.some((p) => p.severity === 'error')) return { value: undefined, sources: [source], problems };
@@ -80,7 +89,7 @@ function loadLayers(file: string, host: SpecHost, stack: readonly string[], file
     if (typeof entry !== 'string') return; // the schema reports the wrong type
     const path: SpecPath = Array.isArray(parents) ? ['extends', index] : ['extends'];
     const target = resolve(dirname(file), entry);
-    const location = source.locate(path);
+    const location = source.locate(path) ?? { file, start: { line: 1, column: 1 } };
     if (target === file || stack.includes(target)) {
       const cycle = [...stack, file, target].slice([...stack, file].indexOf(target));
       problems.push({
@@ -104,7 +113,7 @@ function loadLayers(file: string, host: SpecHost, stack: readonly string[], file
       });
       return;
     }
-    const parent = loadLayers(target, host, [...stack, file], files);
+    const parent = loadLayers(target, host, [...stack, file], files, location);
     problems.push(...parent.problems);
     if (parent.value) base = deepMerge(base, parent.value, replacedOnMerge);
     baseSources = [...parent.sources, ...baseSources];

@@ -1,6 +1,7 @@
-import { parse } from 'yaml';
+import { parseDocument } from 'yaml';
 import type { Problem, SpecPath } from './problems.js';
 import { setSource, type SourceText } from './source.js';
+import { checkNodes } from './yamlNodes.js';
 
 export interface Override {
   readonly path: SpecPath;
@@ -32,11 +33,17 @@ export function parseOverride(argument: string): { override?: Override; problems
   if (segments.some((s) => s === '')) return bad(`\`${keyText}\` is not a valid key path`);
   const path = segments.map((s) => (/^\d+$/.test(s) ? Number(s) : s));
   const raw = argument.slice(eq + 1);
-  let value: unknown;
-  try {
-    value = raw.trim() === '' ? '' : parse(raw);
-  } catch (error) {
-    return bad(`cannot read the value of \`--set ${argument}\`: ${(error as Error).message.split('\n')[0]}`);
+  let value: unknown = '';
+  if (raw.trim() !== '') {
+    // Read as a spec file is read: the same tags, and no aliases that yaml cannot resolve.
+    const doc = parseDocument(raw, { uniqueKeys: true, prettyErrors: false, resolveKnownTags: false });
+    const trouble = doc.errors[0]?.message ?? checkNodes(doc)[0]?.message;
+    if (trouble !== undefined) return bad(`cannot read the value of \`--set ${argument}\`: ${trouble.split('\n')[0]}`);
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 });
+    } catch (error) {
+      return bad(`cannot read the value of \`--set ${argument}\`: ${(error as Error).message.split('\n')[0]}`);
+    }
   }
   return { override: { path, value, source: setSource(argument, path, value, eq + 1) }, problems: [] };
 }

@@ -10,6 +10,7 @@ import { checkCells } from './semantics/cells.js';
 import { checkFiles } from './semantics/files.js';
 import type { Issue } from './semantics/issue.js';
 import { checkLoops } from './semantics/loops.js';
+import { checkReservedNames } from './semantics/names.js';
 import { checkNetworks } from './semantics/networks.js';
 import { checkOperations } from './semantics/operations.js';
 import type { SourceText } from './source.js';
@@ -56,12 +57,12 @@ export function resolveSpec(file: string, options: ResolveOptions): Resolution {
   const spec = value as unknown as ResolvedSpec;
 
   const locate = (issues: Issue[]) => issues.map(({ key, ...issue }) => ({ ...issue, location: locateIn(loaded.sources, issue.path, key) }));
-  const structural = [...checkOperations(spec), ...checkCells(spec)];
+  const structural = [...checkReservedNames(spec), ...checkOperations(spec), ...checkCells(spec)];
   problems.push(...locate(structural));
   if (!hasErrors(problems)) problems.push(...locate(checkNetworks(spec)));
   problems.push(...locate(checkLoops(spec)));
   const space = hasErrors(problems) ? undefined : buildSpace(spec);
-  const checked = checkFiles(spec, options.host, space);
+  const checked = checkFiles(spec, options.host, space, (path) => locateIn(loaded.sources, path));
   problems.push(...locate(checked.issues), ...checked.problems);
   const rootFile = loaded.files[0] ?? file;
   const templateOrigin = loaded.sources.find((s) => s.has(['report', 'template']))?.file;

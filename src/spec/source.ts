@@ -1,5 +1,6 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { Location, Problem, SpecPath } from './problems.js';
+import { checkNodes, firstAlias, rangeOf } from './yamlNodes.js';
 
 /**
  * One parsed YAML text that remembers where every value came from. `file` is a display
@@ -14,13 +15,17 @@ export interface SourceText {
   has(path: SpecPath): boolean;
 }
 
+/** The most values the aliases of one document may expand to. */
+const ALIAS_LIMIT = 1000;
+
 const YAML_CODES: Record<string, string> = {
   DUPLICATE_KEY: 'duplicate-key',
 };
 
 export function parseYaml(file: string, text: string): { source: SourceText; problems: Problem[] } {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  // Tags beyond YAML 1.2's core (!!binary, !!timestamp, …) stay text: a spec is plain data.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, resolveKnownTags: false });
   const position = (offset: number) => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
@@ -38,8 +43,26 @@ export function parseYaml(file: string, text: string): { source: SourceText; pro
       location: { file, start: position(start), end: position(end) },
     });
   }
-  const hasErrors = doc.errors.length > 0;
-  const value: unknown = hasErrors ? undefined : doc.toJS({ maxAliasCount: 1000 });
+  const located = (code: string, message: string, range: readonly [number, number], hint?: string): Problem => ({
+    severity: 'error',
+    code,
+    message,
+    ...(hint ? { hint } : {}),
+    path: [],
+    location: { file, start: position(range[0]), end: position(range[1]) },
+  });
+  if (doc.errors.length === 0) {
+    for (const p of checkNodes(doc)) problems.push(located(p.code, p.message, p.range, p.hint));
+  }
+  let value: unknown;
+  if (!problems.some((p) => p.severity === 'error')) {
+    try {
+      value = doc.toJS({ maxAliasCount: ALIAS_LIMIT });
+    } catch (error) {
+      // yaml refuses aliases that expand past the limit (a "billion laughs" document).
+      problems.push(located('yaml-alias', `YAML aliases here expand to more than ${ALIAS_LIMIT} values: ${(error as Error).message}`, rangeOf(firstAlias(doc)), 'repeat values by writing them out, or with extends'));
+    }
+  }
   const locate = (path: SpecPath, key = false): Location | undefined => {
     const range = findRange(doc, path, key);
     return range && { file, start: position(range[0]), end: position(range[1]) };

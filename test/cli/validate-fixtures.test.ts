@@ -46,6 +46,7 @@ const CASES: Record<string, { at: string; message: string; hint?: string }> = {
   'schedule-neither.yaml': { at: 'schedule-neither.yaml:3:13', message: '`train.schedule` needs `epochs` or `iterations`' },
   'genotype-missing.yaml': { at: 'genotype-missing.yaml:3:9', message: 'no-such-genotype.yaml, which does not exist' },
   'genotype-wrong-op.yaml': { at: 'genotypes/wrong-op.yaml:4:60', message: 'edge `c2`: `conv3x3` is not in its operation set `normal`' },
+  'genotype-no-path.yaml': { at: 'genotypes/all-none.yaml:3:5', message: 'the generator has no path from the input to the output', hint: 'not `none`' },
   'genotype-npy-shape.yaml': { at: 'genotypes/two-cells.npy:1:1', message: 'the generator has 3 cells but the matrix has 2 rows' },
   'extends-missing.yaml': { at: 'extends-missing.yaml:1:10', message: 'names a file that does not exist' },
   'extends-cycle.yaml': { at: 'extends-cycle-b.yaml:1:10', message: 'makes a cycle: extends-cycle.yaml → extends-cycle-b.yaml → extends-cycle.yaml' },

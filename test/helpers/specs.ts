@@ -26,6 +26,7 @@ export function overlayHost(files: Record<string, string>): SpecHost {
     readBytes: (p) => memory.readBytes(p) ?? nodeSpecHost.readBytes(p),
     exists: (p) => memory.exists(p) || nodeSpecHost.exists(p),
     realpath: (p) => (memory.exists(p) ? p : nodeSpecHost.realpath!(p)),
+    stat: (p) => memory.stat!(p) ?? nodeSpecHost.stat!(p),
   };
 }
 

@@ -55,7 +55,7 @@ export function evaluationModel(metrics: MetricsRecord | undefined, dataset: str
   const publishedNote = !published.length
     ? `No AdversarialNAS or AutoGAN numbers are published for ${dataset}.`
     : comparable
-      ? 'Published numbers (Inception-v3, 50,000 samples; ADVERSARIALNAS.md §10).'
+      ? 'Published numbers (Inception-v3, 50,000 samples; Gao et al., CVPR 2020).'
       : 'Published numbers, for orientation only: they use Inception-v3 features and are not comparable with the numbers above.';
   if (!metrics) return { comparable, comparability: '', rows: [], published, publishedNote };
   const rows = [row(`this run: re-trained EMA generator (${thousands(metrics.samples)} samples)`, 'ours', metrics.generator)];

@@ -42,7 +42,7 @@ function checkCell(spec: ResolvedSpec, name: string, cell: CellDef): Issue[] {
       issues.push(error('duplicate-edge', at('edges', i), `cell \`${name}\`: edges ${pairs.get(pair)} and ${i} both go from \`${edge.from}\` to \`${edge.to}\``, 'an edge already mixes all operations of its set'));
     }
     pairs.set(pair, i);
-    if (!(edge.ops in spec.operationSets)) {
+    if (!Object.hasOwn(spec.operationSets, edge.ops)) {
       issues.push(error('unknown-set', at('edges', i, 'ops'), `cell \`${name}\`: edge ${edgeName} uses operation set \`${edge.ops}\`, which is not defined under \`operationSets\``, didYouMean(edge.ops, sets)));
     }
   });

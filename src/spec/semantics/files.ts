@@ -3,7 +3,7 @@ import type { SpaceModel } from '../../nas/space.js';
 import { BUILTIN_PREFIX, templateFile } from '../assets.js';
 import { loadGenotypeFile } from '../genotypeFile.js';
 import type { SpecHost } from '../host.js';
-import type { Problem } from '../problems.js';
+import type { Location, Problem, SpecPath } from '../problems.js';
 import type { SourceText } from '../source.js';
 import type { ResolvedSpec } from '../types.js';
 import { error, warning, type Issue } from './issue.js';
@@ -12,7 +12,7 @@ import { error, warning, type Issue } from './issue.js';
  * Checks that need other files: the genotype named by `derive.from` (it must exist and fit
  * the space), the report template, and the Inception model. Paths are already absolute.
  */
-export function checkFiles(spec: ResolvedSpec, host: SpecHost, space: SpaceModel | undefined): { issues: Issue[]; problems: Problem[]; files: string[]; sources: SourceText[] } {
+export function checkFiles(spec: ResolvedSpec, host: SpecHost, space: SpaceModel | undefined, locate: (path: SpecPath) => Location | undefined): { issues: Issue[]; problems: Problem[]; files: string[]; sources: SourceText[] } {
   const issues: Issue[] = [];
   const problems: Problem[] = [];
   const files: string[] = [];
@@ -23,7 +23,7 @@ export function checkFiles(spec: ResolvedSpec, host: SpecHost, space: SpaceModel
     if (!host.exists(from)) {
       issues.push(error('genotype-missing', ['derive', 'from'], `derive.from names ${from}, which does not exist`, 'paths are relative to the spec file that sets them'));
     } else if (space) {
-      const loaded = loadGenotypeFile(from, host, space);
+      const loaded = loadGenotypeFile(from, host, space, locate(['derive', 'from']));
       problems.push(...loaded.problems);
       if (loaded.source) sources.push(loaded.source);
       if (loaded.genotype && !loaded.genotype.discriminator && spec.train.discriminator.type === 'derived') {
@@ -39,7 +39,7 @@ export function checkFiles(spec: ResolvedSpec, host: SpecHost, space: SpaceModel
   }
   const model = spec.evaluate.features.type === 'inception' ? spec.evaluate.features.path : undefined;
   if (model !== undefined && !host.exists(join(model, 'model.json'))) {
-    issues.push(warning('model-missing', ['evaluate', 'features', 'path'], `no Inception model at ${model} (model.json); the evaluate stage will stop there until it is provided`, 'see the README section "Paper-comparable metrics"'));
+    issues.push(warning('model-missing', ['evaluate', 'features', 'path'], `no Inception model at ${model} (model.json); the evaluate stage will stop there until it is provided`, 'see the README section "Inception features"'));
   }
   return { issues, problems, files, sources };
 }

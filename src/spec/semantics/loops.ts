@@ -42,7 +42,7 @@ function checkEvaluate(spec: ResolvedSpec): Issue[] {
   const features = spec.evaluate.features;
   const issues: Issue[] = [];
   if (features.type === 'inception' && !features.path) {
-    issues.push(error('missing-key', ['evaluate', 'features'], 'the inception feature extractor needs `path`: the directory of a TF.js Inception-v3 model', 'see the README section "Paper-comparable metrics"', true));
+    issues.push(error('missing-key', ['evaluate', 'features'], 'the inception feature extractor needs `path`: the directory of a TF.js Inception-v3 model', 'see the README section "Inception features"', true));
   }
   if (features.type === 'classifier' && spec.data.dataset === 'folder') {
     issues.push(error('no-labels', ['evaluate', 'features', 'type'], 'the domain classifier is trained on the dataset\'s labels, and a folder of images has none', 'use features: { type: inception, path: … }'));

@@ -98,7 +98,7 @@ function checkDiscriminator(spec: ResolvedSpec): Issue[] {
 }
 
 function lookupCell(spec: ResolvedSpec, name: string, path: Path, issues: Issue[]): CellDef | undefined {
-  const cell = spec.cells[name];
+  const cell = Object.hasOwn(spec.cells, name) ? spec.cells[name] : undefined;
   if (!cell) issues.push(error('unknown-cell', path, `\`${name}\` is not a cell type defined under \`cells\``, didYouMean(name, Object.keys(spec.cells))));
   return cell;
 }
@@ -109,7 +109,7 @@ function checkEdgeOps(spec: ResolvedSpec, cell: CellDef, type: string, edgeOps: 
     if (!edges.includes(edge)) {
       issues.push(error('unknown-edge', [...at, 'edgeOps', edge], `cell type \`${type}\` has no edge \`${edge}\` (edges: ${edges.join(', ')})`, didYouMean(edge, edges), true));
     }
-    if (!(set in spec.operationSets)) {
+    if (!Object.hasOwn(spec.operationSets, set)) {
       issues.push(error('unknown-set', [...at, 'edgeOps', edge], `\`${set}\` is not an operation set`, didYouMean(set, Object.keys(spec.operationSets))));
     }
   }
@@ -142,8 +142,8 @@ function walkCell(spec: ResolvedSpec, cell: CellDef, edgeOps: Readonly<Record<st
     for (const [i, edge] of cell.edges.entries()) {
       if (edge.from !== node) continue;
       const name = edge.name ?? `e${i}`;
-      const set = edgeOps[name] ?? edge.ops;
-      const ops = spec.operationSets[set] ?? [];
+      const set = (Object.hasOwn(edgeOps, name) ? edgeOps[name] : undefined) ?? edge.ops;
+      const ops = Object.hasOwn(spec.operationSets, set) ? spec.operationSets[set]! : [];
       const outs = new Map<string, number | undefined>(ops.map((op) => [op, opOutputSize(spec.operations[op]!, sizes[node]!)]));
       const broken = [...outs].filter(([, s]) => s === undefined).map(([op]) => op);
       if (broken.length) {

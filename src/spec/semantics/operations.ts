@@ -8,7 +8,7 @@ export function checkOperations(spec: ResolvedSpec): Issue[] {
   const names = Object.keys(spec.operations);
   for (const [set, ops] of Object.entries(spec.operationSets)) {
     ops.forEach((op, i) => {
-      if (!(op in spec.operations)) {
+      if (!Object.hasOwn(spec.operations, op)) {
         issues.push(error('unknown-op', ['operationSets', set, i], `operation set \`${set}\` lists \`${op}\`, which is not defined under \`operations\``, didYouMean(op, names)));
       }
     });
