@@ -29,4 +29,7 @@ export const USER_FACING = new Set([
   'FidInputError',
   'ComplexSquareRootError',
   'StageInterrupted',
+  'SafetensorsError',
+  'WeightsError',
+  'ReferenceNamingError',
 ]);
