@@ -2,7 +2,7 @@ import type { NetworkGenotype } from '../nas/genotype.js';
 import type { GeneratorModel } from '../nas/space.js';
 import { generatorNaming, ReferenceNamingError } from './generatorNames.js';
 import { matchGeneratorWeights, type Naming, type WeightProblem } from './match.js';
-import { parseSafetensors, SafetensorsError } from './safetensors.js';
+import { parseSafetensors, SafetensorsError, type SafetensorsFile } from './safetensors.js';
 
 export interface GeneratorWeights {
   readonly naming?: Naming;
@@ -31,8 +31,15 @@ export function readGeneratorWeights(bytes: Uint8Array, source: string, model: G
     if (error instanceof ReferenceNamingError) return { problems: [{ kind: 'naming', key: '', message: `the spec's generator has no PyTorch naming: ${error.message}` }] };
     throw error;
   }
-  const matched = matchGeneratorWeights(file, names, genotype);
+  const matched = matchGeneratorWeights(withoutDataParallelPrefix(file), names, genotype);
   return { naming: matched.naming, problems: matched.problems, ...(matched.values ? { values: matched.values } : {}) };
+}
+
+/** nn.DataParallel, which the authors' training wraps G in, prefixes every key with `module.`. */
+function withoutDataParallelPrefix(file: SafetensorsFile): SafetensorsFile {
+  const keys = [...file.tensors.keys()];
+  if (keys.length === 0 || !keys.every((k) => k.startsWith('module.'))) return file;
+  return { ...file, tensors: new Map([...file.tensors].map(([k, t]) => [k.slice('module.'.length), t])) };
 }
 
 /** A weights file that does not fit the spec's generator; the message lists every problem. */

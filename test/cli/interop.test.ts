@@ -111,6 +111,33 @@ describe('weights that do not fit the spec', () => {
   });
 });
 
+describe('train.from in a run', () => {
+  it('the train stage takes the weights; evaluation and sampling then read them from its generator.bin', async () => {
+    const out = join(dir, 'from-run');
+    const spec = join(fixtures, 'cifar10.yaml');
+    const run = await runDsl(['run', spec, '--until', 'train', '--set', `runtime.outDir=${out}`]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/✓ train\s+done/);
+    const trainDir = readdirSync(join(out, 'interop-cifar10')).find((d) => d.startsWith('train-'))!;
+    expect(readdirSync(join(out, 'interop-cifar10', trainDir))).toContain('generator.bin');
+    const images = join(dir, 'from-run.npy');
+    const sampled = await runDsl(['sample', spec, '--latents', join(fixtures, 'cifar10/latents.npy'), '--out', images, '--set', `runtime.outDir=${out}`]);
+    expect(sampled.code, sampled.stderr).toBe(0);
+    expect(sampled.stderr).toContain(join(trainDir, 'generator.bin'));
+    expect(maxAbsDifference(floats(images), floats(join(fixtures, 'cifar10/images.npy')))).toBeLessThan(1e-4);
+  });
+
+  it('after a search, the train stage checks the weights against the derived genotype and fails with every problem', async () => {
+    const out = join(dir, 'after-search');
+    const result = await runDsl(['run', 'experiments/mnist.yaml', '--until', 'train', ...setArgs([...TINY, `runtime.outDir=${out}`, `train.from=${join(fixtures, 'cifar10/weights.safetensors')}`])], { timeoutMs: 300_000 });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/✓ derive\s+done/);
+    expect(result.stderr).toMatch(/error: train\.from: .*cifar10\/weights\.safetensors does not fit the spec's generator \(\d+ problems\):/);
+    expect(result.stderr).toMatch(/  - tensor `l1\.weight` has shape \[64, 4\], expected \[\d+, 16\]/);
+    expect(hasStackTrace(result.stderr)).toBe(false);
+  }, 300_000);
+});
+
 describe('dsl export', () => {
   it("writes dsl-trained weights that, read back by train.from in either naming, give identical images", async () => {
     const out = join(dir, 'trained');

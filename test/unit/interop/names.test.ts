@@ -10,6 +10,7 @@ import type { NetworkGenotype } from '../../../src/nas/genotype.js';
 import { trainSpace } from '../../../src/nas/inspect.js';
 import { loadGenotypeFile } from '../../../src/spec/genotypeFile.js';
 import { resolveSpec } from '../../../src/spec/resolve.js';
+import { readGeneratorWeights } from '../../../src/interop/weightsFile.js';
 import { repoRoot } from '../../helpers/cli.js';
 
 const fixtures = join(repoRoot, 'test/fixtures/interop');
@@ -122,6 +123,15 @@ describe('weights that do not fit', () => {
     const recorded = f.genotype.map((cell, i) => (i === 1 ? { ...cell, up1: 'nearest' } : cell));
     const file = edited(f.file, (entries) => entries, { [GENOTYPE_METADATA]: JSON.stringify(recorded) });
     expect(messages(file, f)).toEqual(["the file's architecture differs from the genotype at generator cell 1 edge up1 (`cell2.up1`): the genotype has `bilinear`, the file has `nearest` (recorded in the file's metadata)"]);
+  });
+
+  it("reads the keys of a checkpoint saved from nn.DataParallel (`module.` before every key)", () => {
+    const f = fixture('cifar10');
+    const prefixed = edited(f.file, (entries) => entries.map(([k, t]) => [`module.${k}`, t]));
+    const bytes = encodeSafetensors([...prefixed.tensors].map(([k, t]) => [k, t.dtype === 'I64' ? { dtype: 'I64', shape: t.shape, data: new BigInt64Array(new Uint8Array(t.bytes).buffer) } : { dtype: 'F32', shape: t.shape, data: new Float32Array(new Uint8Array(t.bytes).buffer) }]));
+    const read = readGeneratorWeights(bytes, 'module.safetensors', f.model, f.genotype);
+    expect(read.problems).toEqual([]);
+    expect(read.values).toEqual(matchGeneratorWeights(f.file, f.names, f.genotype).values);
   });
 
   it('says so when no key has either naming', () => {
