@@ -8,6 +8,10 @@ batch-norm statistics, and writes into OUT:
                        tensors registered under two names and num_batches_tracked as int64)
   latents.npy          float32 [n, latent_dim], standard normal
   images.npy           float32 [n, 3, H, W]: G(latents) in evaluation mode
+  discriminator.safetensors, d_logits.npy
+                       with --discriminator: the AutoGAN discriminator of the same file (width
+                       --gf, spectral norm, u and v after a few training-mode passes) and its
+                       evaluation-mode logits on images.npy
   meta.json            the settings, so a reader knows what the files are
 
 `check` loads a safetensors file (e.g. `dsl export`'s) into the same Generator with
@@ -92,6 +96,23 @@ def seeded_statistics(model, generator):
                 module.num_batches_tracked.fill_(1234)
 
 
+def write_discriminator(a, images, generator):
+    """AutoGAN's D as the authors build it for re-training, with its spectral-norm vectors moved off their random start."""
+    from archs.arch_cifar10 import Discriminator
+
+    args = types.SimpleNamespace(df_dim=a.gf, d_spectral_norm=True)
+    d = Discriminator(args)
+    d.train()
+    with torch.no_grad():
+        for _ in range(3):  # training-mode passes run the power iteration, as training would
+            d(torch.randn(images.shape, generator=generator))
+    d.eval()
+    with torch.no_grad():
+        logits = d(images)
+    write_safetensors(os.path.join(a.out, "discriminator.safetensors"), d.state_dict(), {"format": "pt"})
+    np.save(os.path.join(a.out, "d_logits.npy"), logits.numpy().astype(np.float32))
+
+
 def command_write(a):
     torch.manual_seed(a.seed)
     model, genotype = build(a.authors, a.dataset, a.gf, a.latent_dim, a.genotype)
@@ -106,6 +127,8 @@ def command_write(a):
     write_safetensors(os.path.join(a.out, "weights.safetensors"), model.state_dict(), {"format": "pt"})
     np.save(os.path.join(a.out, "latents.npy"), z.numpy().astype(np.float32))
     np.save(os.path.join(a.out, "images.npy"), images.numpy().astype(np.float32))
+    if a.discriminator:
+        write_discriminator(a, images, generator)
     meta = {
         "code": "archs/arch_cifar10.py Generator (github.com/chengaopro/AdversarialNAS)",
         "dataset": a.dataset,
@@ -154,6 +177,7 @@ def main():
     w.add_argument("--out", required=True)
     w.add_argument("--n", type=int, default=4)
     w.add_argument("--seed", type=int, default=0)
+    w.add_argument("--discriminator", action="store_true", help="also write AutoGAN's discriminator and its logits")
     c = sub.choices["check"]
     c.add_argument("--weights", required=True)
     c.add_argument("--latents", required=True)

@@ -1,9 +1,11 @@
+import { autoganDiscriminator } from '../nas/autogan.js';
 import type { Genotype } from '../nas/genotype.js';
 import { trainSpace } from '../nas/inspect.js';
 import { Generator } from '../ml/nets/generator.js';
 import { derivedGenerator } from '../run/stages/train.js';
 import type { ResolvedSpec } from '../spec/types.js';
 import { Random } from '../util/random.js';
+import { autoganNaming } from './discriminatorNames.js';
 import { generatorNaming } from './generatorNames.js';
 import { toReferenceLayout } from './layout.js';
 import { GENOTYPE_METADATA, type Naming } from './match.js';
@@ -59,4 +61,15 @@ export function generatorStateDict(spec: ResolvedSpec, genotype: Genotype, value
     }
   }
   return { tensors, metadata: { format: 'pt', [GENOTYPE_METADATA]: JSON.stringify(genotype.generator) } };
+}
+
+/** AutoGAN's discriminator as a state dict: the authors' Discriminator keys (spectral norm: weight_orig, weight_u, weight_v) or dsl's. */
+export function discriminatorStateDict(spec: ResolvedSpec, values: ReadonlyMap<string, Float32Array>, naming: Naming): [string, TensorToWrite][] {
+  const d = spec.train.discriminator;
+  const entries = autoganNaming(autoganDiscriminator(spec.data.imageSize, spec.data.channels, d.channels), d.spectralNorm);
+  return entries.map((entry): [string, TensorToWrite] => {
+    const data = values.get(entry.dsl);
+    if (!data) throw new Error(`the discriminator's weights have no ${entry.dsl}`);
+    return naming === 'dsl' ? [entry.dsl, { dtype: 'F32', shape: entry.dslShape, data }] : [entry.reference[0]!, { dtype: 'F32', shape: entry.referenceShape, data: toReferenceLayout(entry, data) }];
+  });
 }

@@ -13,6 +13,9 @@ export type Layout =
   | { readonly kind: 'same' }
   | { readonly kind: 'conv' }
   | { readonly kind: 'depthwiseTranspose' }
+  | { readonly kind: 'transpose' }
+  /** A spectral-norm v: dsl keeps it in (kh, kw, in) order, PyTorch in (in, kh, kw). */
+  | { readonly kind: 'spectralV'; readonly kernel: number; readonly channels: number }
   | { readonly kind: 'projectionWeight'; readonly size: number; readonly channels: number }
   | { readonly kind: 'projectionBias'; readonly size: number; readonly channels: number };
 

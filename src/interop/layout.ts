@@ -30,6 +30,21 @@ function dslIndexOf(entry: WeightEntry): (r: number) => number {
         return (a * k + b) * C + c;
       };
     }
+    case 'transpose': {
+      // reference [out, in] -> dsl [in, out]
+      const [O, I] = entry.referenceShape as [number, number];
+      return (r) => (r % I) * O + Math.floor(r / I);
+    }
+    case 'spectralV': {
+      // reference (i, a, b) -> dsl (a, b, i)
+      const { kernel: k, channels: I } = layout;
+      return (r) => {
+        const b = r % k;
+        const a = Math.floor(r / k) % k;
+        const i = Math.floor(r / (k * k));
+        return (a * k + b) * I + i;
+      };
+    }
     case 'projectionBias':
     case 'projectionWeight': {
       // reference output feature c*S*S + h*S + w (NCHW view) -> dsl (h*S + w)*C + c (NHWC)

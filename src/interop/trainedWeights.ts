@@ -64,3 +64,18 @@ function knownGenotype(spec: ResolvedSpec, space: SpaceModel): Genotype {
   if (stored?.generator) return stored;
   throw new WeightsError(`train.from gives weights, but the genotype they belong to is not known yet`, 'set derive.from to the genotype file, or run `dsl run <spec> --until derive` first');
 }
+
+/** The discriminator the spec's completed train stage ended with (its checkpoint keeps the final state). */
+export function trainedDiscriminator(spec: ResolvedSpec, space: SpaceModel): { values: ReadonlyMap<string, Float32Array>; source: string } {
+  if (spec.train.from !== undefined) throw new WeightsError('train.from gives the generator only: there is no trained discriminator to export', 'export the discriminator of a spec whose train stage trained it');
+  if (spec.train.discriminator.type !== 'autogan') throw new WeightsError('only AutoGAN\'s discriminator (train.discriminator.type: autogan) has the authors\' naming', 'use the autogan discriminator, or export the generator');
+  const graph = compile(spec, space, fileContext);
+  const train = graph.stages.find((s) => s.name === 'train')!;
+  const store = openStore(spec.runtime.outDir, spec.name);
+  const dir = store.stageDir('train', train.fingerprint);
+  const saved = store.state('train', train.fingerprint) === 'complete' ? readCheckpoint(dir) : undefined;
+  if (!saved) throw new WeightsError(`the train stage of \`${spec.name}\` has not run with this configuration, so there is no trained discriminator`, 'run `dsl run <spec> --until train` first');
+  const prefix = 'discriminator/';
+  const values = new Map([...saved.tensors].filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+  return { values, source: `${dir}/checkpoint.bin` };
+}

@@ -14,14 +14,23 @@ export function exportCommand(output: Output, setExit: (code: number) => void) {
         .choices(['reference', 'dsl'] as const)
         .default('reference' as const),
     )
+    .addOption(new Option('--network <network>', "generator (the EMA weights) or discriminator (AutoGAN's, as training left it)").choices(['generator', 'discriminator'] as const).default('generator' as const))
     .option('--set <key=value>', 'override a spec value (repeatable)', collect, [])
     .action(async (file, options) => {
       const resolution = await resolveForCommand(file, options, output);
       if (!resolution.spec || !resolution.space) return setExit(1);
       const spec = resolution.spec;
-      const { trainedWeights } = await import('../../interop/trainedWeights.js');
-      const { generatorStateDict } = await import('../../interop/generatorLoad.js');
+      const { trainedDiscriminator, trainedWeights } = await import('../../interop/trainedWeights.js');
+      const { discriminatorStateDict, generatorStateDict } = await import('../../interop/generatorLoad.js');
       const { encodeSafetensors } = await import('../../interop/safetensors.js');
+      if (options.network === 'discriminator') {
+        const trained = trainedDiscriminator(spec, resolution.space);
+        const tensors = discriminatorStateDict(spec, trained.values, options.naming);
+        writeFileSync(options.out, encodeSafetensors(tensors, { format: 'pt' }));
+        output.out(options.out);
+        output.err(dim(output, `${tensors.length} tensors (${options.naming} naming) from ${trained.source}`));
+        return setExit(0);
+      }
       const weights = trainedWeights(spec, resolution.space, trainFromLocation(resolution));
       const dict = generatorStateDict(spec, weights.genotype, weights.values, { naming: options.naming, batches: weights.iterations });
       writeFileSync(options.out, encodeSafetensors(dict.tensors, dict.metadata));
