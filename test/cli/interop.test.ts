@@ -158,5 +158,12 @@ describe('dsl export', () => {
       expect(sampled.stderr).toContain(file);
       expect(floats(again)).toEqual(floats(trained));
     }
+    const d = join(dir, 'discriminator.safetensors');
+    const exported = await runDsl(['export', ...base, '--network', 'discriminator', '--out', d]);
+    expect(exported.code, exported.stderr).toBe(0);
+    const keys = Object.keys(JSON.parse(readFileSync(d).toString('utf8', 8, 8 + Number(readFileSync(d).readBigUInt64LE(0)))) as object).sort();
+    expect(keys).toContain('block1.c_sc.weight_orig');
+    expect(keys).toContain('l5.weight_v');
+    expect(keys.filter((k) => k.startsWith('block3.'))).toEqual(['block3.c1.bias', 'block3.c1.weight_orig', 'block3.c1.weight_u', 'block3.c1.weight_v', 'block3.c2.bias', 'block3.c2.weight_orig', 'block3.c2.weight_u', 'block3.c2.weight_v']);
   }, 300_000);
 });
