@@ -1,5 +1,5 @@
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { encodePng } from '../io/png.js';
 import { EVAL } from '../ml/nets/context.js';
 import type { Generator } from '../ml/nets/generator.js';
@@ -67,6 +67,7 @@ export async function writeSamples(generator: Generator, out: string, options: S
   const random = new Random(options.seed).fork('sample');
   const gathered = format === 'npz' ? new Float32Array(n * perImage) : undefined;
   let fd: number | undefined;
+  if (format !== 'png') mkdirSync(dirname(out), { recursive: true });
   if (format === 'npy') {
     fd = openSync(out, 'w');
     writeSync(fd, npyHeader(shape));

@@ -1,12 +1,13 @@
 import { Command, Option } from '@commander-js/extra-typings';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { dim, type Output } from '../output.js';
 import { collect, resolveForCommand } from '../specArgs.js';
 import { trainFromLocation } from './interopShared.js';
 
 export function exportCommand(output: Output, setExit: (code: number) => void) {
   return new Command('export')
-    .description("the trained EMA generator as a safetensors state dict, loadable by the authors' PyTorch code")
+    .description("the trained EMA generator (or AutoGAN's discriminator) as a safetensors state dict, loadable by the authors' PyTorch code")
     .argument('<spec>', 'experiment spec file (YAML)')
     .requiredOption('--out <file>', 'the .safetensors file to write')
     .addOption(
@@ -23,6 +24,7 @@ export function exportCommand(output: Output, setExit: (code: number) => void) {
       const { trainedDiscriminator, trainedWeights } = await import('../../interop/trainedWeights.js');
       const { discriminatorStateDict, generatorStateDict } = await import('../../interop/generatorLoad.js');
       const { encodeSafetensors } = await import('../../interop/safetensors.js');
+      mkdirSync(dirname(options.out), { recursive: true });
       if (options.network === 'discriminator') {
         const trained = trainedDiscriminator(spec, resolution.space);
         const tensors = discriminatorStateDict(spec, trained.values, options.naming);

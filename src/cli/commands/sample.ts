@@ -12,13 +12,19 @@ const count = (value: string): number => {
   return n;
 };
 
+const seedValue = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
+  return n;
+};
+
 export function sampleCommand(output: Output, setExit: (code: number) => void) {
   return new Command('sample')
     .description("images of the trained EMA generator (or of train.from's weights), for any FID/IS tool")
     .argument('<spec>', 'experiment spec file (YAML)')
     .requiredOption('--out <path>', 'OUT.npy or OUT.npz: float32 NCHW in [-1, 1]; a folder: one uint8 PNG per image')
     .option('--n <count>', 'images to generate', count, 64)
-    .option('--seed <seed>', 'seed of the standard-normal latents (default runtime.seed)', count)
+    .option('--seed <seed>', 'seed of the standard-normal latents (default runtime.seed)', seedValue)
     .option('--latents <file>', 'a float32 .npy [N, latent dim] to use instead (N overrides --n)')
     .option('--batch <count>', 'images per forward pass (bounds memory)', count, 100)
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend (overrides runtime.backend)').choices(BACKEND_REQUESTS))
