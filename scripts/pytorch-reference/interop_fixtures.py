@@ -137,6 +137,8 @@ def command_write(a):
         "genotype": genotype.tolist(),
         "n": a.n,
         "seed": a.seed,
+        "discriminator": bool(a.discriminator),
+        "command": "interop_fixtures.py " + " ".join(sys.argv[1:]).replace(a.authors, "AUTHORS"),
         "torch": torch.__version__,
         "forward_seconds": seconds,
     }
