@@ -31,4 +31,7 @@ export const USER_FACING = new Set([
   'FidInputError',
   'ComplexSquareRootError',
   'StageInterrupted',
+  'SafetensorsError',
+  'WeightsError',
+  'ReferenceNamingError',
 ]);

@@ -2,11 +2,13 @@ import { Command, CommanderError } from '@commander-js/extra-typings';
 import { createRequire } from 'node:module';
 import { dataCommand } from './commands/data.js';
 import { deriveCommand } from './commands/derive.js';
+import { exportCommand } from './commands/export.js';
 import { fidCommand } from './commands/fid.js';
 import { inspectCommand } from './commands/inspect.js';
 import { planCommand } from './commands/plan.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
+import { sampleCommand } from './commands/sample.js';
 import { schemaCommand } from './commands/schema.js';
 import { validateCommand } from './commands/validate.js';
 import { watchCommand } from './commands/watch.js';
@@ -30,6 +32,8 @@ const COMMANDS: CommandFactory[] = [
   watchCommand as CommandFactory,
   dataCommand as CommandFactory,
   fidCommand as CommandFactory,
+  sampleCommand as CommandFactory,
+  exportCommand as CommandFactory,
 ];
 
 /**

@@ -59,11 +59,11 @@ const loopSlice = <T extends { checkpointEvery: number }>(loop: T) => {
  */
 export function compile(spec: ResolvedSpec, space: SpaceModel, context: CompileContext): StageGraph {
   const stages: Stage[] = [];
-  const make = (name: StageName, config: unknown, dependsOn: StageName[], inputs: ArtifactRef[]): Stage => {
+  const make = (name: StageName, config: unknown, dependsOn: StageName[], inputs: ArtifactRef[], description = STAGE_DESCRIPTIONS[name]): Stage => {
     const upstream = dependsOn.map((d) => stages.find((s) => s.name === d)!.fingerprint);
     const stage: Stage = {
       name,
-      description: STAGE_DESCRIPTIONS[name],
+      description,
       inputs,
       outputs: ARTIFACTS[name],
       dependsOn,
@@ -82,7 +82,14 @@ export function compile(spec: ResolvedSpec, space: SpaceModel, context: CompileC
   } else {
     make('derive', { derive: { rule: spec.derive.rule, genotype: context.contentHash(from) }, space: structural(space) }, [], []);
   }
-  make('train', { data: dataSlice(spec, data.hash), space: structural(space), train: loopSlice(spec.train), seed }, ['derive'], [{ stage: 'derive', artifact: 'genotype' }]);
+  const weights = spec.train.from;
+  if (weights === undefined) {
+    make('train', { data: dataSlice(spec, data.hash), space: structural(space), train: loopSlice(spec.train), seed }, ['derive'], [{ stage: 'derive', artifact: 'genotype' }]);
+  } else {
+    // Given weights replace the training: only they and the network they are read into matter.
+    const config = { weights: context.contentHash(weights), generator: { channels: spec.train.generator.channels }, data: { imageSize: spec.data.imageSize, channels: spec.data.channels }, space: structural(space) };
+    make('train', config, ['derive'], [{ stage: 'derive', artifact: 'genotype' }], `weights of the derived generator read from ${weights.split(/[\\/]/).pop()} (train.from)`);
+  }
   make('evaluate', { data: dataSlice(spec, data.hash), evaluate: spec.evaluate, seed }, ['train'], [{ stage: 'train', artifact: 'generator' }]);
   const reportInputs: ArtifactRef[] = [
     ...(from === undefined ? [{ stage: 'search', artifact: 'alphaHistory' } as const, { stage: 'search', artifact: 'events' } as const] : []),

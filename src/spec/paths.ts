@@ -8,6 +8,7 @@ import type { SourceText } from './source.js';
 const PATH_KEYS: readonly (readonly string[])[] = [
   ['data', 'root'],
   ['derive', 'from'],
+  ['train', 'from'],
   ['evaluate', 'features', 'path'],
   ['report', 'template'],
 ];

@@ -637,6 +637,10 @@ export interface Train {
     channels?: number;
     init?: Init;
   };
+  /**
+   * Skip re-training: use these weights for the derived generator, a safetensors state dict (relative to the spec) in the authors' naming (the state_dict() of archs/arch_cifar10.py's Generator: l1.weight, cell1.up0.ups.0.c.1.weight, to_rgb.0.running_mean, ...) or dsl's (`dsl export --naming dsl`). Its content is part of the train stage's fingerprint.
+   */
+  from?: string;
   discriminator?: TrainDiscriminator;
   schedule?: Schedule;
   batch?: Batch;
@@ -1419,6 +1423,10 @@ export namespace Resolved {
       channels: number;
       init: Init;
     };
+    /**
+     * Skip re-training: use these weights for the derived generator, a safetensors state dict (relative to the spec) in the authors' naming (the state_dict() of archs/arch_cifar10.py's Generator: l1.weight, cell1.up0.ups.0.c.1.weight, to_rgb.0.running_mean, ...) or dsl's (`dsl export --naming dsl`). Its content is part of the train stage's fingerprint.
+     */
+    from?: string;
     discriminator: TrainDiscriminator;
     schedule: Schedule;
     batch: Batch;

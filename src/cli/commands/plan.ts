@@ -36,7 +36,7 @@ export function planCommand(output: Output, setExit: (code: number) => void) {
         output.out(dim(output, `data: ${graph.data.summary}, sha256 ${shortFingerprint(graph.data.hash)}`));
         output.out(
           table(
-            planned.map((p) => [p.stage.name, shortFingerprint(p.stage.fingerprint), p.action, p.reason, p.stage.inputs.map((i) => `${i.stage}.${i.artifact}`).join(', ') || '—']),
+            planned.map((p) => [p.stage.name, shortFingerprint(p.stage.fingerprint), p.action, p.reason, [...p.stage.inputs.map((i) => `${i.stage}.${i.artifact}`), ...(p.stage.name === 'train' && spec.train.from ? [`train.from ${relative(process.cwd(), spec.train.from) || spec.train.from}`] : [])].join(', ') || '—']),
             ['stage', 'fingerprint', 'action', 'reason', 'inputs'],
           ),
         );

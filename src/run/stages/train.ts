@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { readGeneratorWeights, weightsError } from '../../interop/weightsFile.js';
 import { join } from 'node:path';
 import { writeCheckpoint } from '../../io/checkpoint.js';
 import { autoganDiscriminator } from '../../nas/autogan.js';
@@ -32,6 +33,7 @@ export function derivedGenerator(spec: ResolvedSpec, genotype: Genotype, random:
  * checkpoint.bin with the full final state.
  */
 export const runTrain: StageRunner = async (ctx) => {
+  if (ctx.spec.train.from !== undefined) return useGivenWeights(ctx, ctx.spec.train.from);
   const { spec } = ctx;
   const t = spec.train;
   const random = new Random(spec.runtime.seed).fork('train');
@@ -64,6 +66,27 @@ export const runTrain: StageRunner = async (ctx) => {
     discriminator.dispose();
   }
 };
+
+/**
+ * `train.from`: the given weights, checked against the derived generator (after a search,
+ * this is the first time the genotype is known), become generator.bin as training would
+ * have left it, so evaluation and `dsl sample` read them the same way.
+ */
+async function useGivenWeights(ctx: Parameters<StageRunner>[0], file: string): Promise<Record<string, unknown>> {
+  const genotype = JSON.parse(readFileSync(join(ctx.inputs.derive!, FILES.genotype), 'utf8')) as Genotype;
+  if (!genotype.generator) throw new StageError('the genotype has no generator to read weights into');
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    throw new StageError(`train.from names ${file}, which cannot be read`);
+  }
+  const read = readGeneratorWeights(bytes, file, trainSpace(ctx.spec).generator, genotype.generator);
+  if (!read.values) throw weightsError('train.from', file, read.problems);
+  ctx.emit({ type: 'progress', stage: ctx.stage.name, task: `weights from ${file} (${read.naming} naming)`, done: 1, total: 1 });
+  writeCheckpoint(ctx.dir, { state: { genotype, iterations: 0, from: file }, tensors: read.values }, FILES.generator);
+  return { from: file, naming: read.naming, tensors: read.values.size };
+}
 
 function genotypeOf(genotype: Genotype) {
   if (!genotype.discriminator) throw new StageError('train.discriminator is `derived` but the genotype has no discriminator');
