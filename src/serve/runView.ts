@@ -1,0 +1,300 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Stage } from '../compile/graph.js';
+import { STAGE_DESCRIPTIONS } from '../compile/stages.js';
+import { FILES } from '../run/artifacts.js';
+import type { StageManifest } from '../run/manifest.js';
+import { MANIFEST } from '../run/store.js';
+import type { AlphaSnapshot } from '../report/model/input.js';
+import { liveCharts, liveHeatmaps, type LiveChart, type LiveHeatmap } from './liveCharts.js';
+import { pathInside } from './paths.js';
+import { renderReportHtml, type ReportHtml } from './reportHtml.js';
+import type { RunSource } from './runSource.js';
+import { stageView, type PaceRecord, type StageView } from './stageView.js';
+import { JsonlTail } from './tail.js';
+import { Broadcast, type Message, type ServedView } from './view.js';
+
+/** How often the stage directories are looked at. Stat calls on a handful of files: cheap. */
+const TICK_MS = 200;
+/** Steps kept for the rate: enough to smooth it, few enough to follow a change of pace. */
+const PACE_WINDOW = 20;
+/** The report waits this long after the last change of state (a next stage may be about to start). */
+const REPORT_SETTLE_MS = 400;
+
+/** The spec's problems in watch mode, as the terminal shows them. */
+export interface Diagnostics {
+  readonly valid: boolean;
+  readonly errors: number;
+  readonly warnings: number;
+  /** The formatted problems, with code frames. */
+  readonly text: string;
+}
+
+export interface RunViewOptions {
+  readonly mode: 'serve' | 'watch';
+  /** Stages finished before this instant count as cache hits (watch mode). */
+  readonly sessionStart?: string;
+  readonly tickMs?: number;
+}
+
+interface LoggedEvent {
+  readonly type?: string;
+  readonly iteration?: number;
+  readonly seconds?: number;
+  readonly total?: number;
+  readonly file?: string;
+  readonly task?: string;
+  readonly done?: number;
+  readonly [field: string]: unknown;
+}
+
+/** One stage directory being followed. */
+class StageTrack {
+  readonly events: JsonlTail<LoggedEvent>;
+  readonly history: JsonlTail<AlphaSnapshot>;
+  manifest: StageManifest | undefined;
+  private manifestStamp = '';
+  steps: LoggedEvent[] = [];
+  samples: { iteration: number; url: string }[] = [];
+  pace: PaceRecord = { steps: [] };
+  heatmaps: LiveHeatmap[] | undefined;
+  alphasAt = -1;
+
+  constructor(readonly stage: Stage, readonly dir: string) {
+    this.events = new JsonlTail(join(dir, FILES.events));
+    this.history = new JsonlTail(join(dir, FILES.alphaHistory));
+  }
+
+  /** Re-reads the manifest when its size or time changed; true when it did. */
+  refreshManifest(): boolean {
+    const file = join(this.dir, MANIFEST);
+    let stamp = '';
+    try {
+      const s = statSync(file);
+      stamp = `${s.ino}:${s.size}:${s.mtimeMs}`;
+    } catch {
+      stamp = '';
+    }
+    if (stamp === this.manifestStamp) return false;
+    this.manifestStamp = stamp;
+    try {
+      this.manifest = stamp ? (JSON.parse(readFileSync(file, 'utf8')) as StageManifest) : undefined;
+    } catch {
+      this.manifest = undefined; // being rewritten: the next tick reads it
+      this.manifestStamp = '';
+    }
+    return true;
+  }
+
+  clear(): void {
+    this.steps = [];
+    this.samples = [];
+    this.pace = { steps: [] };
+  }
+}
+
+const STEP_FIELDS = ['iteration', 'seconds', 'dLoss', 'gLoss', 'dArchLoss', 'gArchLoss', 'tau'] as const;
+const stepOf = (e: LoggedEvent) => Object.fromEntries(STEP_FIELDS.filter((f) => typeof e[f] === 'number').map((f) => [f, e[f]]));
+
+/**
+ * A run as the page sees it, kept up to date from the run's own files (manifests,
+ * events.jsonl, alpha-history.jsonl): whoever writes them, this process (watch) or another
+ * (`dsl run` in a terminal), the page shows the same. Each change becomes a message; a page
+ * opened later gets the whole story so far from snapshot().
+ */
+export class RunView implements ServedView {
+  private readonly broadcast = new Broadcast();
+  private source: RunSource | undefined;
+  private tracks: StageTrack[] = [];
+  private stages: StageView[] = [];
+  private stagesJson = '';
+  private diagnostics: Diagnostics | undefined;
+  private report: (ReportHtml & { key: string }) | { html: null; key: string; error?: string } | undefined;
+  private reportTimer: NodeJS.Timeout | undefined;
+  private rendering: Promise<void> | undefined;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly options: RunViewOptions, source?: RunSource) {
+    if (source) this.setSource(source);
+    this.timer = setInterval(() => this.tick(), options.tickMs ?? TICK_MS);
+    this.timer.unref();
+  }
+
+  get root(): string {
+    return this.source?.store.root ?? '/nonexistent';
+  }
+
+  /** A new spec or configuration: follow the stage directories of its graph. */
+  setSource(source: RunSource): void {
+    const old = new Map(this.tracks.map((t) => [t.dir, t]));
+    this.source = source;
+    this.tracks = source.graph.stages.map((s) => {
+      const dir = source.store.stageDir(s.name, s.fingerprint);
+      const kept = old.get(dir);
+      return kept && kept.stage.fingerprint === s.fingerprint ? kept : new StageTrack(s, dir);
+    });
+    this.broadcast.send('graph', this.graphMessage());
+    for (const t of this.tracks) this.broadcast.send('loop', this.loopMessage(t, true, t.steps, t.samples));
+    this.tick();
+  }
+
+  setDiagnostics(diagnostics: Diagnostics): void {
+    this.diagnostics = diagnostics;
+    this.broadcast.send('diagnostics', diagnostics);
+  }
+
+  subscribe(listener: (message: Message) => void): () => void {
+    return this.broadcast.subscribe(listener);
+  }
+
+  snapshot(): Message[] {
+    const messages: Message[] = [{ event: 'graph', data: this.graphMessage() }];
+    for (const t of this.tracks) messages.push({ event: 'loop', data: this.loopMessage(t, true, t.steps, t.samples) });
+    for (const t of this.tracks) if (t.heatmaps) messages.push({ event: 'alphas', data: { stage: t.stage.name, iteration: t.alphasAt, heatmaps: t.heatmaps } });
+    messages.push({ event: 'stages', data: { stages: this.stages } });
+    if (this.diagnostics) messages.push({ event: 'diagnostics', data: this.diagnostics });
+    if (this.report) messages.push({ event: 'report', data: this.reportMessage() });
+    return messages;
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    if (this.reportTimer) clearTimeout(this.reportTimer);
+  }
+
+  /** Settles when a report render in progress has finished (tests, shutdown). */
+  async idle(): Promise<void> {
+    await this.rendering;
+  }
+
+  private graphMessage() {
+    const s = this.source;
+    return {
+      kind: 'run',
+      mode: this.options.mode,
+      experiment: s?.spec.name ?? '',
+      description: s?.spec.description ?? '',
+      stages: (s?.graph.stages ?? []).map((stage) => ({
+        name: stage.name,
+        description: STAGE_DESCRIPTIONS[stage.name],
+        dependsOn: stage.dependsOn,
+        charts: stage.name === 'search' || stage.name === 'train' ? liveCharts(stage.name) : ([] as LiveChart[]),
+      })),
+    };
+  }
+
+  private loopMessage(t: StageTrack, reset: boolean, steps: readonly LoggedEvent[], samples: readonly { iteration: number; url: string }[]) {
+    return { stage: t.stage.name, reset, steps: steps.map(stepOf), samples };
+  }
+
+  private reportMessage() {
+    const r = this.report!;
+    return r.html === null ? { html: null, ...('error' in r && r.error ? { error: r.error } : {}) } : { html: r.html, charts: r.charts };
+  }
+
+  private tick(): void {
+    const source = this.source;
+    if (!source) return;
+    let changed = false;
+    for (const t of this.tracks) {
+      changed = t.refreshManifest() || changed;
+      this.follow(t, source);
+    }
+    const ownerAlive = lockOwnerAlive(`${source.store.root}.lock`);
+    const views = this.tracks.map((t) => stageView(t.stage, t.manifest, t.pace, { ownerAlive, ...(this.options.sessionStart ? { sessionStart: this.options.sessionStart } : {}) }));
+    const json = JSON.stringify(views);
+    if (json !== this.stagesJson) {
+      this.stagesJson = json;
+      this.stages = views;
+      this.broadcast.send('stages', { stages: views });
+      changed = true;
+    }
+    if (changed) this.scheduleReport();
+  }
+
+  private follow(t: StageTrack, source: RunSource): void {
+    const read = t.events.read();
+    if (read.reset) t.clear();
+    const steps: LoggedEvent[] = [];
+    const samples: { iteration: number; url: string }[] = [];
+    for (const e of read.values) {
+      if (e.type === 'step' && typeof e.iteration === 'number') {
+        steps.push(e);
+        if (typeof e.seconds === 'number' && typeof e.total === 'number') t.pace = { ...t.pace, steps: [...t.pace.steps, { iteration: e.iteration, seconds: e.seconds, total: e.total }].slice(-PACE_WINDOW) };
+      } else if (e.type === 'samples' && typeof e.file === 'string' && typeof e.iteration === 'number') {
+        const url = pathInside(source.store.root, join(t.dir, e.file));
+        if (url) samples.push({ iteration: e.iteration, url: `/files/${url}` });
+      } else if (e.type === 'progress' && typeof e.task === 'string' && typeof e.done === 'number' && typeof e.total === 'number') {
+        t.pace = { ...t.pace, task: { task: e.task, done: e.done, total: e.total } };
+      }
+    }
+    t.steps.push(...steps);
+    t.samples.push(...samples);
+    if (read.reset || steps.length || samples.length) this.broadcast.send('loop', this.loopMessage(t, read.reset, steps, samples));
+    if (t.stage.name !== 'search') return;
+    const history = t.history.read();
+    if (history.reset) {
+      t.heatmaps = undefined;
+      t.alphasAt = -1;
+    }
+    const latest = history.values[history.values.length - 1];
+    if (latest) {
+      t.heatmaps = liveHeatmaps(source.space, latest, source.spec.derive.repair);
+      t.alphasAt = latest.iteration;
+      this.broadcast.send('alphas', { stage: t.stage.name, iteration: latest.iteration, heatmaps: t.heatmaps });
+    }
+  }
+
+  /** The report is drawn once nothing runs and the states have settled; a running stage withdraws it. */
+  private scheduleReport(): void {
+    if (this.reportTimer) clearTimeout(this.reportTimer);
+    const running = this.stages.some((s) => s.state === 'running');
+    const anyRan = this.stages.some((s) => s.state !== 'waiting');
+    if (running || !anyRan) {
+      if (this.report && this.report.html !== null) {
+        this.report = { html: null, key: '' };
+        this.broadcast.send('report', this.reportMessage());
+      }
+      return;
+    }
+    this.reportTimer = setTimeout(() => void this.renderReport(), REPORT_SETTLE_MS);
+    this.reportTimer.unref();
+  }
+
+  private async renderReport(): Promise<void> {
+    await this.rendering;
+    const source = this.source;
+    if (!source) return;
+    const key = `${source.graph.stages.map((s) => s.fingerprint).join(',')}|${this.stagesJson}`;
+    if (this.report?.key === key) return;
+    this.rendering = (async () => {
+      try {
+        const rendered = await renderReportHtml(source, (file) => {
+          const url = pathInside(source.store.root, file);
+          return url ? `/files/${url}` : undefined;
+        });
+        this.report = { ...rendered, key };
+      } catch (error) {
+        this.report = { html: null, key, error: error instanceof Error ? error.message : String(error) };
+      }
+      this.broadcast.send('report', this.reportMessage());
+    })();
+    await this.rendering;
+  }
+}
+
+/** Whether the process named in the experiment's lock file is alive (no lock: nobody runs). */
+function lockOwnerAlive(file: string): boolean {
+  let pid: number;
+  try {
+    pid = (JSON.parse(readFileSync(file, 'utf8')) as { pid: number }).pid;
+  } catch {
+    return false;
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
