@@ -126,8 +126,11 @@ export class RunView implements ServedView {
 
   /** A new spec or configuration: follow the stage directories of its graph. */
   setSource(source: RunSource): void {
-    const old = new Map(this.tracks.map((t) => [t.dir, t]));
+    const same = this.source && this.source.store.root === source.store.root && sameStages(this.source, source);
     this.source = source;
+    // An edit that changes no fingerprint (a comment, a runtime setting) changes nothing shown.
+    if (same) return;
+    const old = new Map(this.tracks.map((t) => [t.dir, t]));
     this.tracks = source.graph.stages.map((s) => {
       const dir = source.store.stageDir(s.name, s.fingerprint);
       const kept = old.get(dir);
@@ -282,6 +285,9 @@ export class RunView implements ServedView {
     await this.rendering;
   }
 }
+
+const sameStages = (a: RunSource, b: RunSource): boolean =>
+  a.graph.stages.map((s) => `${s.name}:${s.fingerprint}`).join() === b.graph.stages.map((s) => `${s.name}:${s.fingerprint}`).join();
 
 /** Whether the process named in the experiment's lock file is alive (no lock: nobody runs). */
 function lockOwnerAlive(file: string): boolean {

@@ -9,6 +9,8 @@ import { hasErrors } from '../spec/problems.js';
 import { resolveSpec, type Resolution } from '../spec/resolve.js';
 import { ServeError } from './errors.js';
 import type { RunSource } from './runSource.js';
+import { RunView } from './runView.js';
+import type { ServedView } from './view.js';
 
 /**
  * What a `dsl serve` argument names. Each kind of folder gets its own resolver and its own
@@ -74,6 +76,14 @@ export function resolveTarget(arg: string, options: TargetOptions = {}): { targe
     if (found) return found;
   }
   throw new ServeError(`${arg} holds no stage folders (<stage>-<fingerprint>/manifest.json)`, 'pass an experiment spec (YAML) or the run folder a `dsl run` wrote (runs/<experiment>/)');
+}
+
+/** The view that shows a target (a sweep gets its own view beside RunView). */
+export function openView(target: ServeTarget): ServedView {
+  switch (target.kind) {
+    case 'run':
+      return new RunView({ mode: 'serve' }, target.source);
+  }
 }
 
 function stageManifests(dir: string): StageManifest[] {

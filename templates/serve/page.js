@@ -35,8 +35,8 @@ function duration(seconds) {
 
 function onGraph(message) {
   graph = message;
-  document.title = `${message.experiment} · dsl`;
-  $('title').textContent = message.experiment;
+  document.title = message.experiment ? `${message.experiment} · dsl` : 'dsl';
+  $('title').textContent = message.experiment || 'dsl';
   $('mode').textContent = message.mode === 'watch' ? 'watch' : 'run';
   for (const loop of loops.values()) for (const chart of loop.charts) chart.view?.finalize();
   loops = new Map();
@@ -52,12 +52,7 @@ function onGraph(message) {
     for (const chart of stage.charts) {
       const box = el('div', { class: 'live-chart', 'data-chart': chart.id, 'data-points': '0' });
       charts.append(box);
-      const entry = { ...chart, box, rows: [], view: undefined };
-      loop.charts.push(entry);
-      vegaEmbed(box, chart.spec, EMBED).then((result) => {
-        entry.view = result.view;
-        if (entry.rows.length) insert(entry, entry.rows, false);
-      });
+      loop.charts.push({ ...chart, box, rows: [], view: undefined, embedding: false });
     }
     section.append(heading, charts, loop.heatmaps, loop.samples);
     live.append(section);
@@ -65,12 +60,23 @@ function onGraph(message) {
   }
 }
 
-/** Adds points to a chart's dataset; `remember` keeps them for a view still being embedded. */
-function insert(chart, rows, remember = true) {
-  if (remember) chart.rows.push(...rows);
+/**
+ * Adds points to a chart's dataset. The chart is drawn at its first points (an empty one has
+ * no extent to draw); points that arrive while it is being drawn are inserted once it is.
+ */
+function insert(chart, rows) {
+  chart.rows.push(...rows);
   chart.box.dataset.points = String(chart.rows.length);
-  if (!chart.view || !rows.length) return;
-  chart.view.insert(DATA, rows).runAsync();
+  if (!rows.length) return;
+  if (chart.view) return void chart.view.insert(DATA, rows).runAsync();
+  if (chart.embedding) return;
+  chart.embedding = true;
+  const drawn = chart.rows.length;
+  vegaEmbed(chart.box, { ...chart.spec, data: { name: DATA, values: chart.rows.slice() } }, EMBED).then((result) => {
+    chart.view = result.view;
+    chart.embedding = false;
+    if (chart.rows.length > drawn) chart.view.insert(DATA, chart.rows.slice(drawn)).runAsync();
+  });
 }
 
 function onLoop(message) {
@@ -80,7 +86,10 @@ function onLoop(message) {
     for (const chart of loop.charts) {
       chart.rows = [];
       chart.box.dataset.points = '0';
-      chart.view?.remove(DATA, () => true).runAsync();
+      chart.view?.finalize();
+      chart.view = undefined;
+      chart.embedding = false;
+      chart.box.replaceChildren();
     }
     loop.samples.replaceChildren();
   }

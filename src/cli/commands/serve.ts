@@ -28,7 +28,7 @@ export function serveCommand(output: Output, setExit: (code: number) => void) {
     .option('--host <host>', 'address to listen on; anything but loopback lets other machines read the page', DEFAULT_HOST)
     .action(async (arg, options) => {
       const port = parsePort(options.port);
-      const { resolveTarget } = await import('../../serve/target.js');
+      const { openView, resolveTarget } = await import('../../serve/target.js');
       const { formatProblems, summarize } = await import('../../spec/format.js');
       const { target, resolution } = resolveTarget(arg, { overrides: options.set, cwd: process.cwd() });
       if (!target) {
@@ -36,15 +36,14 @@ export function serveCommand(output: Output, setExit: (code: number) => void) {
         output.err(`\n${arg}: ${resolution ? summarize(resolution.problems) : 'nothing to serve'}`);
         return setExit(1);
       }
-      const { RunView } = await import('../../serve/runView.js');
       const { startServer } = await import('../../serve/server.js');
-      const view = new RunView({ mode: 'serve' }, target.source);
+      const view = openView(target);
       const server = await startServer({ host: options.host, port, view }).catch((error: NodeJS.ErrnoException) => {
         view.close();
         throw new UserError(`cannot listen on ${options.host}:${port}: ${error.code ?? error.message}`, { hint: error.code === 'EADDRINUSE' ? 'another program uses that port: pick another, or --port 0 for a free one' : 'check --host and --port' });
       });
       await announce(output, server.url, options.host);
-      output.err(dim(output, `showing ${target.source.store.root}; Ctrl-C to stop`));
+      output.err(dim(output, `showing ${view.root}; Ctrl-C to stop`));
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
