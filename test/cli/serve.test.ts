@@ -7,9 +7,9 @@ import { dslBin, hasStackTrace, runDsl } from '../helpers/cli.js';
 import { recordRun, type RecordedRun } from '../helpers/recordedRun.js';
 import { experiment } from '../helpers/specs.js';
 
-/** Starts `dsl serve`, reads its first line, fetches the page and the event stream's start, stops it with SIGTERM. */
-async function serveOnce(args: readonly string[]): Promise<{ first: string; page: number; events: string; code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [dslBin, 'serve', ...args], { env: { ...process.env, NO_COLOR: '1', CI: '1' } });
+/** Starts `dsl <command>`, reads its first line, fetches the page and the event stream's start, stops it with SIGTERM. */
+async function serveOnce(args: readonly string[], until = /event: stages\ndata: .*\n/, command = 'serve'): Promise<{ first: string; page: number; events: string; code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [dslBin, command, ...args], { env: { ...process.env, NO_COLOR: '1', CI: '1' } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -36,7 +36,7 @@ async function serveOnce(args: readonly string[]): Promise<{ first: string; page
         req.end();
       });
     const page = (await get('/')).status;
-    const events = (await get('/events', /event: stages\ndata: .*\n/)).body;
+    const events = (await get('/events', until)).body;
     child.kill('SIGTERM');
     return { first, page, events, code: await exited, stderr };
   } finally {
@@ -76,6 +76,15 @@ describe('dsl serve', () => {
     const result = await serveOnce([run.store.root]);
     expect(result.first).toMatch(/^serving http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(result.events).toMatch(/"name":"evaluate"[^}]*"state":"done"/);
+    expect(result.code).toBe(0);
+  });
+
+  it('watch --serve starts the page first and puts the spec\'s diagnostics on it', async () => {
+    const result = await serveOnce(['test/fixtures/specs/broken/bad-name.yaml', '--serve', '--port', '0'], /event: diagnostics\ndata: .*\n/, 'watch');
+    expect(result.first).toMatch(/^serving http:\/\/127\.0\.0\.1:\d+\/$/);
+    const diagnostics = JSON.parse(/event: diagnostics\ndata: (.*)\n/.exec(result.events)![1]!) as { valid: boolean; errors: number; text: string };
+    expect(diagnostics).toMatchObject({ valid: false, errors: 1 });
+    expect(diagnostics.text).toMatch(/bad-name\.yaml:\d+:\d+: error: /);
     expect(result.code).toBe(0);
   });
 
