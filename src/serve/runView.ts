@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { STAGE_DESCRIPTIONS } from '../compile/stages.js';
 import { liveCharts, liveHeatmaps, type LiveChart } from './liveCharts.js';
@@ -228,11 +229,16 @@ export class RunView implements ServedView {
 const sameStages = (a: RunSource, b: RunSource): boolean =>
   a.graph.stages.map((s) => `${s.name}:${s.fingerprint}`).join() === b.graph.stages.map((s) => `${s.name}:${s.fingerprint}`).join();
 
-/** Whether the process named in the experiment's lock file is alive (no lock: nobody runs). */
+/**
+ * Whether the process named in the experiment's lock file is alive (no lock: nobody runs).
+ * A lock taken on another machine (a shared disk) cannot be checked from here: it counts.
+ */
 function lockOwnerAlive(file: string): boolean {
   let pid: number;
   try {
-    pid = (JSON.parse(readFileSync(file, 'utf8')) as { pid: number }).pid;
+    const owner = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; host?: string };
+    if (owner.host !== undefined && owner.host !== hostname()) return true;
+    pid = owner.pid;
   } catch {
     return false;
   }

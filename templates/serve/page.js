@@ -171,7 +171,7 @@ function onReport(message) {
   if (message.html === null) {
     report.replaceChildren();
     note.hidden = false;
-    note.textContent = message.error ? `The report could not be rendered: ${message.error}` : 'The report appears here once no stage is running.';
+    note.textContent = message.error ? `The report could not be rendered: ${message.error}` : 'The report appears here once a stage has run and none is running.';
     return;
   }
   note.hidden = true;

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
@@ -54,7 +55,7 @@ browserSuite('the live page in chromium', () => {
       // The recorded search stopped half way; mark it running, owned by this (live) process.
       const manifest = JSON.parse(readFileSync(join(searchDir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
       writeFileSync(join(searchDir, 'manifest.json'), JSON.stringify({ ...manifest, status: 'running' }));
-      writeFileSync(`${run.store.root}.lock`, JSON.stringify({ pid: process.pid, host: 'here', since: '2025-01-01T00:00:00Z' }));
+      writeFileSync(`${run.store.root}.lock`, JSON.stringify({ pid: process.pid, host: hostname(), since: '2025-01-01T00:00:00Z' }));
       served = await serve(run);
     });
     afterAll(async () => {
