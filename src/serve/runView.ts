@@ -61,6 +61,7 @@ export class RunView implements ServedView {
   }
 
   get root(): string {
+    // Before a valid spec (watch mode), a folder that does not exist: /files/ serves nothing.
     return this.source?.store.root ?? '/nonexistent';
   }
 
@@ -103,11 +104,6 @@ export class RunView implements ServedView {
   close(): void {
     clearInterval(this.timer);
     if (this.reportTimer) clearTimeout(this.reportTimer);
-  }
-
-  /** Settles when a report render in progress has finished (tests, shutdown). */
-  async idle(): Promise<void> {
-    await this.rendering;
   }
 
   private graphMessage() {
