@@ -34,4 +34,5 @@ export const USER_FACING = new Set([
   'SafetensorsError',
   'WeightsError',
   'ReferenceNamingError',
+  'ServeError',
 ]);

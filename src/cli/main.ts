@@ -10,6 +10,7 @@ import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { sampleCommand } from './commands/sample.js';
 import { schemaCommand } from './commands/schema.js';
+import { serveCommand } from './commands/serve.js';
 import { validateCommand } from './commands/validate.js';
 import { watchCommand } from './commands/watch.js';
 import { runCleanup } from './cleanup.js';
@@ -30,6 +31,7 @@ const COMMANDS: CommandFactory[] = [
   runCommand as CommandFactory,
   reportCommand as CommandFactory,
   watchCommand as CommandFactory,
+  serveCommand as CommandFactory,
   dataCommand as CommandFactory,
   fidCommand as CommandFactory,
   sampleCommand as CommandFactory,

@@ -168,3 +168,12 @@ function holding(lock: string, token: string, heartbeatMs: number): () => void {
     }
   };
 }
+
+/**
+ * Whether a lock is held by a process that still runs (no lock: nobody). One taken on another
+ * machine is judged by its heartbeat, as a takeover would judge it.
+ */
+export function lockHeld(lock: string, staleMs = 10 * 60_000): boolean {
+  const owner = readOwner(lock);
+  return owner !== undefined && !isStale(owner, lock, staleMs);
+}

@@ -8,6 +8,7 @@ import { UserError } from '../errors.js';
 import { dim, green, red, yellow, type Output } from '../output.js';
 import { progressReporter } from '../progress.js';
 import { collect } from '../specArgs.js';
+import { DEFAULT_HOST, parsePort } from './serve.js';
 
 export function watchCommand(output: Output, setExit: (code: number) => void) {
   return new Command('watch')
@@ -17,6 +18,9 @@ export function watchCommand(output: Output, setExit: (code: number) => void) {
     .addOption(new Option('--backend <name>', 'TensorFlow.js backend (overrides runtime.backend)').choices(BACKEND_REQUESTS))
     .option('--threads <n>', 'wasm threads (overrides runtime.threads)')
     .option('--quiet', 'print only outcomes, not progress')
+    .option('--serve', 'also show the run live in the browser (see `dsl serve`), with the spec\'s diagnostics')
+    .option('--port <n>', 'with --serve: port to listen on (0: a free one)', '0')
+    .option('--host <host>', 'with --serve: address to listen on', DEFAULT_HOST)
     .action(async (file, options) => {
       // Watch a spec that exists; everything else about it is reported, and fixed, while watching.
       if (!existsSync(file)) throw new UserError(`cannot read spec file ${file}`, { hint: 'watch mode needs the spec file to exist' });
@@ -31,7 +35,9 @@ export function watchCommand(output: Output, setExit: (code: number) => void) {
       const progress = progressReporter(output, { quiet: Boolean(options.quiet) });
       const shown = (path: string) => relative(process.cwd(), path) || path;
 
+      const live = options.serve ? await startLivePage(output, file, overrides, { host: options.host, port: parsePort(options.port) }) : undefined;
       const show = (event: WatchOutput) => {
+        live?.(event);
         switch (event.type) {
           case 'watching':
             return output.err(dim(output, `watching ${file} and ${event.files - 1} more files and folders; Ctrl-C to stop`));
@@ -80,10 +86,47 @@ export function watchCommand(output: Output, setExit: (code: number) => void) {
       process.on('SIGTERM', onSignal);
       try {
         await session.closed;
+        await live?.({ type: 'stopped' });
         setExit(0);
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       }
     });
+}
+
+/**
+ * `watch --serve`: the page follows the run's files as `dsl serve` does, and the watch's own
+ * checks, so that a save with an error shows on the page at once. Returns the hook the
+ * watch's output goes through.
+ */
+async function startLivePage(output: Output, file: string, overrides: readonly string[], listen: { host: string; port: number }) {
+  const { RunView } = await import('../../serve/runView.js');
+  const { startServer } = await import('../../serve/server.js');
+  const { specRun } = await import('../../serve/target.js');
+  const { formatProblems } = await import('../../spec/format.js');
+  const { announce } = await import('./serve.js');
+  const view = new RunView({ mode: 'watch', sessionStart: new Date().toISOString() });
+  const server = await startServer({ ...listen, view }).catch((error: NodeJS.ErrnoException) => {
+    view.close();
+    throw new UserError(`cannot listen on ${listen.host}:${listen.port}: ${error.code ?? error.message}`, { hint: 'pick another --port, or --port 0 for a free one' });
+  });
+  await announce(output, server.url, listen.host);
+  let closed = false;
+  return async (event: WatchOutput) => {
+    if (event.type === 'checked') {
+      const errors = event.problems.filter((p) => p.severity === 'error').length;
+      view.setDiagnostics({ valid: event.valid, errors, warnings: event.problems.length - errors, text: formatProblems(event.problems, event.sources, { color: false }) });
+      // The driver resolved the spec too, but keeps its result: one more resolve is cheap.
+      if (event.valid) {
+        const { source } = specRun(file, { overrides, cwd: process.cwd() });
+        if (source) view.setSource(source);
+      }
+    }
+    if (event.type === 'stopped' && !closed) {
+      closed = true;
+      view.close();
+      await server.close();
+    }
+  };
 }
