@@ -1,6 +1,6 @@
+import { acquireLock } from '../../src/run/lock.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
@@ -48,6 +48,7 @@ browserSuite('the live page in chromium', () => {
     let served: Awaited<ReturnType<typeof serve>>;
     let searchDir: string;
 
+    let releaseLock: () => void;
     beforeAll(async () => {
       run = recordRun({ stages: ['search'], iterations: 100, snapshots: 6, interruptSearch: true });
       const search = run.graph.stages.find((s) => s.name === 'search')!;
@@ -55,7 +56,7 @@ browserSuite('the live page in chromium', () => {
       // The recorded search stopped half way; mark it running, owned by this (live) process.
       const manifest = JSON.parse(readFileSync(join(searchDir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
       writeFileSync(join(searchDir, 'manifest.json'), JSON.stringify({ ...manifest, status: 'running' }));
-      writeFileSync(`${run.store.root}.lock`, JSON.stringify({ pid: process.pid, host: hostname(), since: '2025-01-01T00:00:00Z' }));
+      releaseLock = acquireLock(`${run.store.root}.lock`);
       served = await serve(run);
     });
     afterAll(async () => {
@@ -120,7 +121,7 @@ browserSuite('the live page in chromium', () => {
 
     it('shows a stage killed without a trace as stopped, and one that failed with its message', async () => {
       const { page } = browser;
-      rmSync(`${run.store.root}.lock`);
+      releaseLock();
       await page.waitForSelector('.stage[data-stage="search"][data-state="interrupted"]', { timeout: 5000 });
       expect(await page.textContent('.stage[data-stage="search"] .message')).toMatch(/stopped without a trace .* at 71 of 100/);
       const manifest = JSON.parse(readFileSync(join(searchDir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
