@@ -51,7 +51,8 @@ describe('resolveSweep', () => {
       [0.0002, 1, 1], [0.0002, 1, 2], [0.0002, 5, 1], [0.0002, 5, 2],
     ]);
     // Defaults still fill what the trial does not set.
-    expect(specs[0]!.train.optimizers.generator.beta1).toBe(sweep.base.spec!.train.optimizers.generator.beta1);
+    expect(specs[0]!.train.optimizers.generator.betas).toHaveLength(2);
+    expect(specs[0]!.train.optimizers.generator.betas).toEqual(sweep.base.spec!.train.optimizers.generator.betas);
     expect(sweep.trials[3]!.overrides).toEqual({ 'train.optimizers.generator.lr': 0.0001, 'search.nCritic': 5, 'runtime.seed': 2 });
     expect(sweep.swept).toEqual(['train.optimizers.generator.lr', 'search.nCritic']);
   });
