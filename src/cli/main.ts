@@ -8,6 +8,7 @@ import { planCommand } from './commands/plan.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
+import { sweepCommand } from './commands/sweep.js';
 import { validateCommand } from './commands/validate.js';
 import { watchCommand } from './commands/watch.js';
 import { runCleanup } from './cleanup.js';
@@ -29,6 +30,7 @@ const COMMANDS: CommandFactory[] = [
   watchCommand as CommandFactory,
   dataCommand as CommandFactory,
   fidCommand as CommandFactory,
+  sweepCommand as CommandFactory,
 ];
 
 /**

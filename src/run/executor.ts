@@ -14,6 +14,14 @@ import type { RunEvent, StageEvent } from './events.js';
 import type { StageManifest } from './manifest.js';
 import { FILES } from './artifacts.js';
 import { MANIFEST, type ArtifactStore } from './store.js';
+
+/** A stage's plan once its lock is held: what another process finished meanwhile is a cache hit. */
+function replanned(step: PlannedStage, store: ArtifactStore): PlannedStage {
+  const state = store.state(step.stage.name, step.stage.fingerprint);
+  if (state === 'complete') return { ...step, action: 'skip', reason: 'computed by another trial (cache hit)' };
+  if (state === 'partial' && step.action === 'run' && step.reason !== 'forced') return { ...step, action: 'resume', reason: 'interrupted: resumes from its last checkpoint' };
+  return step;
+}
 import type { StageRunner } from './stages/context.js';
 
 export interface ExecuteOptions {
@@ -29,6 +37,12 @@ export interface ExecuteOptions {
   readonly until?: StageName;
   readonly signal: AbortSignal;
   readonly onEvent: (event: RunEvent) => void;
+  /**
+   * Trials of a sweep share one run directory, several processes at a time: instead of the
+   * directory's lock, each stage is locked on its own while it runs, and planned again once
+   * the lock is held (another process may have just computed it).
+   */
+  readonly stageLock?: (dir: string) => Promise<() => void>;
 }
 
 export interface ExecuteResult {
@@ -56,76 +70,82 @@ const machine = () => ({
 export async function executePlan(options: ExecuteOptions): Promise<ExecuteResult> {
   const { store, graph, spec } = options;
   mkdirSync(store.root, { recursive: true });
-  const release = acquireLock(`${store.root}.lock`);
+  const release = options.stageLock ? () => undefined : acquireLock(`${store.root}.lock`);
   try {
     const planned = plan(graph, store, options.force ? { force: options.force } : {});
     const until = options.until ? graph.stages.findIndex((s) => s.name === options.until) : graph.stages.length - 1;
     options.onEvent({ type: 'plan', stages: planned.map((p) => ({ stage: p.stage.name, action: p.action, reason: p.reason, fingerprint: p.stage.fingerprint })) });
     const dirs: Partial<Record<StageName, string>> = {};
-    for (const [index, step] of planned.entries()) {
+    for (const [index, first] of planned.entries()) {
       if (index > until) break;
-      const { stage } = step;
+      const { stage } = first;
       const dir = store.stageDir(stage.name, stage.fingerprint);
       dirs[stage.name] = dir;
-      if (step.action === 'skip') {
-        options.onEvent({ type: 'cache-hit', stage: stage.name, dir });
-        continue;
-      }
-      if (step.action === 'run') rmSync(dir, { recursive: true, force: true });
-      mkdirSync(dir, { recursive: true });
-      const previous = store.manifest(stage.name, stage.fingerprint);
-      const manifest = (status: StageManifest['status'], extra: Partial<StageManifest> = {}): StageManifest => ({
-        format: 'dsl-stage/1',
-        experiment: spec.name,
-        stage: stage.name,
-        fingerprint: stage.fingerprint,
-        status,
-        config: stage.config,
-        inputs: stage.dependsOn.map((d) => ({ stage: d, artifact: stage.inputs.find((i) => i.stage === d)?.artifact ?? 'all', fingerprint: graph.stages.find((s) => s.name === d)!.fingerprint })),
-        specFile: options.specFile,
-        seed: spec.runtime.seed,
-        backend: { name: options.backend.name, threads: options.backend.threads, summary: options.backend.summary },
-        machine: machine(),
-        startedAt: previous?.startedAt ?? new Date().toISOString(),
-        seconds: previous?.seconds ?? 0,
-        attempts: (previous?.attempts ?? 0) + 1,
-        ...extra,
-      });
-      const write = (m: StageManifest) => writeFileSync(join(dir, MANIFEST), `${JSON.stringify(m, null, 2)}\n`);
-      write(manifest('running'));
-      const log = new EventLog(join(dir, FILES.events));
-      const emit = (event: StageEvent) => {
-        log.append({ ...event, time: new Date().toISOString() });
-        options.onEvent(event);
-      };
-      const started = performance.now();
-      const seconds = () => (previous?.seconds ?? 0) + (performance.now() - started) / 1000;
+      const releaseStage = first.action !== 'skip' && options.stageLock ? await options.stageLock(dir) : undefined;
       try {
-        const summary = await options.runners[stage.name]({
-          spec,
-          space: options.space,
-          graph,
-          stage,
-          dir,
-          inputs: { ...dirs },
-          resume: step.action === 'resume',
-          signal: options.signal,
-          backend: options.backend,
-          cacheDir: join(spec.runtime.outDir, '.cache'),
-          log,
-          emit,
-        });
-        emit({ type: 'end', stage: stage.name, seconds: seconds() });
-        write(manifest('complete', { finishedAt: new Date().toISOString(), seconds: seconds(), summary }));
-      } catch (error) {
-        if (error instanceof StageInterrupted) {
-          write(manifest('interrupted', { seconds: seconds() }));
-          options.onEvent({ type: 'interrupted', stage: stage.name, iteration: error.iteration });
-          return { status: 'interrupted', planned };
+        const step = releaseStage ? replanned(first, store) : first;
+        if (step.action === 'skip') {
+          options.onEvent({ type: 'cache-hit', stage: stage.name, dir });
+          continue;
         }
-        write(manifest('failed', { seconds: seconds(), error: error instanceof Error ? error.message : String(error) }));
-        options.onEvent({ type: 'stage-failed', stage: stage.name, message: error instanceof Error ? error.message : String(error) });
-        return { status: 'failed', planned, failed: { stage: stage.name, error } };
+        if (step.action === 'run') rmSync(dir, { recursive: true, force: true });
+        mkdirSync(dir, { recursive: true });
+        const previous = store.manifest(stage.name, stage.fingerprint);
+        const manifest = (status: StageManifest['status'], extra: Partial<StageManifest> = {}): StageManifest => ({
+          format: 'dsl-stage/1',
+          experiment: spec.name,
+          stage: stage.name,
+          fingerprint: stage.fingerprint,
+          status,
+          config: stage.config,
+          inputs: stage.dependsOn.map((d) => ({ stage: d, artifact: stage.inputs.find((i) => i.stage === d)?.artifact ?? 'all', fingerprint: graph.stages.find((s) => s.name === d)!.fingerprint })),
+          specFile: options.specFile,
+          seed: spec.runtime.seed,
+          backend: { name: options.backend.name, threads: options.backend.threads, summary: options.backend.summary },
+          machine: machine(),
+          startedAt: previous?.startedAt ?? new Date().toISOString(),
+          seconds: previous?.seconds ?? 0,
+          attempts: (previous?.attempts ?? 0) + 1,
+          ...extra,
+        });
+        const write = (m: StageManifest) => writeFileSync(join(dir, MANIFEST), `${JSON.stringify(m, null, 2)}\n`);
+        write(manifest('running'));
+        const log = new EventLog(join(dir, FILES.events));
+        const emit = (event: StageEvent) => {
+          log.append({ ...event, time: new Date().toISOString() });
+          options.onEvent(event);
+        };
+        const started = performance.now();
+        const seconds = () => (previous?.seconds ?? 0) + (performance.now() - started) / 1000;
+        try {
+          const summary = await options.runners[stage.name]({
+            spec,
+            space: options.space,
+            graph,
+            stage,
+            dir,
+            inputs: { ...dirs },
+            resume: step.action === 'resume',
+            signal: options.signal,
+            backend: options.backend,
+            cacheDir: join(spec.runtime.outDir, '.cache'),
+            log,
+            emit,
+          });
+          emit({ type: 'end', stage: stage.name, seconds: seconds() });
+          write(manifest('complete', { finishedAt: new Date().toISOString(), seconds: seconds(), summary }));
+        } catch (error) {
+          if (error instanceof StageInterrupted) {
+            write(manifest('interrupted', { seconds: seconds() }));
+            options.onEvent({ type: 'interrupted', stage: stage.name, iteration: error.iteration });
+            return { status: 'interrupted', planned };
+          }
+          write(manifest('failed', { seconds: seconds(), error: error instanceof Error ? error.message : String(error) }));
+          options.onEvent({ type: 'stage-failed', stage: stage.name, message: error instanceof Error ? error.message : String(error) });
+          return { status: 'failed', planned, failed: { stage: stage.name, error } };
+        }
+      } finally {
+        releaseStage?.();
       }
     }
     return { status: 'complete', planned };
