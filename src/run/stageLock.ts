@@ -65,6 +65,8 @@ export async function acquireStageLock(stageDir: string, options: { signal?: Abo
         });
         writeFileSync(join(lock, 'owner.json'), JSON.stringify({ pid: process.pid, host: hostname() } satisfies Owner));
         return () => {
+          // proper-lockfile removes the lock with rmdir, which needs it empty.
+          rmSync(join(lock, 'owner.json'), { force: true });
           release().catch(() => undefined);
         };
       } catch (error) {

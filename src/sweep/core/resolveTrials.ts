@@ -40,19 +40,28 @@ export function resolveSweep(file: string, options: ResolveOptions): SweepResolu
   const defs = expandSweep(sweep);
   const swept = [...new Set(defs.flatMap((d) => d.values.map((v) => v.key)))];
   const seen = new Set(base.problems.map(problemKey));
-  const problems: Problem[] = [...base.problems];
+  // One mistake in the sweep section (a misspelt key) shows in every trial that uses it: say it once, naming them all.
+  const own = new Map<string, { problem: Problem; trials: { number: number; label: string }[] }>();
   const trials = defs.map((def): ResolvedTrial => {
     const label = trialLabel(def, swept);
     const parsed = trialOverrides(def, base.sources);
     const resolution = resolveSpec(file, { ...options, overrides: [...(options.overrides ?? []), ...parsed] });
     for (const problem of resolution.problems) {
-      if (seen.has(problemKey(problem))) continue;
-      problems.push({ ...problem, message: `trial ${def.number} (${label}): ${problem.message}` });
+      const key = problemKey(problem);
+      if (seen.has(key)) continue;
+      const entry = own.get(key) ?? { problem, trials: [] };
+      entry.trials.push({ number: def.number, label });
+      own.set(key, entry);
     }
     const overrides: Record<string, unknown> = Object.fromEntries(def.values.map((v) => [v.key, v.value]));
     if (def.seed !== undefined) overrides['runtime.seed'] = def.seed;
     return { def, label, overrides, resolution };
   });
+  const problems: Problem[] = [...base.problems];
+  for (const { problem, trials: named } of own.values()) {
+    const which = named.length === 1 ? `trial ${named[0]!.number} (${named[0]!.label})` : named.length === defs.length ? `every trial` : `trials ${named.map((t) => t.number).join(', ')}`;
+    problems.push({ ...problem, message: `${which}: ${problem.message}` });
+  }
   return { base, trials, swept, problems, sources: base.sources };
 }
 
