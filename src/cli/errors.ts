@@ -29,4 +29,5 @@ export const USER_FACING = new Set([
   'FidInputError',
   'ComplexSquareRootError',
   'StageInterrupted',
+  'QueueError',
 ]);

@@ -11,6 +11,7 @@ import { schemaCommand } from './commands/schema.js';
 import { sweepCommand } from './commands/sweep.js';
 import { validateCommand } from './commands/validate.js';
 import { watchCommand } from './commands/watch.js';
+import { workerCommand } from './commands/worker.js';
 import { runCleanup } from './cleanup.js';
 import { USER_FACING } from './errors.js';
 import { processOutput, red, type Output } from './output.js';
@@ -31,6 +32,7 @@ const COMMANDS: CommandFactory[] = [
   dataCommand as CommandFactory,
   fidCommand as CommandFactory,
   sweepCommand as CommandFactory,
+  workerCommand as CommandFactory,
 ];
 
 /**

@@ -23,7 +23,12 @@ export function sweepCommand(output: Output, setExit: (code: number) => void) {
     .option('--set <key=value>', 'override a spec value in every trial (repeatable)', collect, [])
     .option('--workers <n>', 'trial processes running at once', positiveInteger, 1)
     .option('--json', 'print the trials and their results as JSON')
+    .option('--queue <url>', 'queue the trials as jobs on Redis (redis://HOST:PORT, rediss:// for TLS) for `dsl worker`s, and follow them')
+    .option('--detach', 'with --queue: only queue the trials, do not wait for them')
     .action(async (file, options) => {
+      const { parseQueueUrl } = await import('../../sweep/core/queueUrl.js');
+      const url = options.queue === undefined ? undefined : parseQueueUrl(options.queue);
+      if (options.detach && !url) throw new UserError('--detach needs --queue', { exitCode: 2, hint: 'a sweep on this machine runs in the foreground; stop it with Ctrl-C and run it again to resume' });
       const sweep = await resolveSweepForCommand(file, options, output);
       if (!sweep.base.spec || sweep.trials.some((t) => !t.resolution.spec)) return setExit(1);
       if (!sweep.trials.length) {
@@ -37,7 +42,8 @@ export function sweepCommand(output: Output, setExit: (code: number) => void) {
       const spec = sweep.base.spec;
       const root = join(spec.runtime.outDir, spec.name);
       const show = (path: string) => relative(process.cwd(), path) || path;
-      output.err(`sweep: ${trials.length} trial${trials.length === 1 ? '' : 's'} of ${spec.name}, ${options.workers} at a time ${dim(output, `(${show(root)})`)}`);
+      const where = url ? `on the queue ${url.display}` : `${options.workers} at a time`;
+      output.err(`sweep: ${trials.length} trial${trials.length === 1 ? '' : 's'} of ${spec.name}, ${where} ${dim(output, `(${show(root)})`)}`);
 
       const controller = new AbortController();
       const onSignal = () => {
@@ -52,7 +58,12 @@ export function sweepCommand(output: Output, setExit: (code: number) => void) {
       const tag = (t: CompiledTrial) => `[${t.trial.def.number}/${trials.length}] ${t.id} ${t.trial.label}`;
       let records: TrialRecord[];
       try {
-        records = await runLocalSweep({
+        if (url) {
+          const { runQueuedSweep } = await import('../queuedSweep.js');
+          const queued = await runQueuedSweep({ url, trials, specFile: sweep.base.files[0] ?? file, set: options.set, detach: Boolean(options.detach), signal: controller.signal, output, tag });
+          if (!queued) return setExit(0);
+          records = queued;
+        } else records = await runLocalSweep({
           specFile: sweep.base.files[0] ?? file,
           set: options.set,
           cwd: process.cwd(),
