@@ -1,5 +1,6 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { createRequire } from 'node:module';
+import { compareCommand } from './commands/compare.js';
 import { dataCommand } from './commands/data.js';
 import { deriveCommand } from './commands/derive.js';
 import { fidCommand } from './commands/fid.js';
@@ -33,6 +34,7 @@ const COMMANDS: CommandFactory[] = [
   fidCommand as CommandFactory,
   sweepCommand as CommandFactory,
   workerCommand as CommandFactory,
+  compareCommand as CommandFactory,
 ];
 
 /**

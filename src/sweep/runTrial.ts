@@ -1,17 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { StageName } from '../compile/stages.js';
 import type { BackendInfo } from '../ml/backend/types.js';
-import type { Genotype } from '../nas/genotype.js';
-import { inspect } from '../nas/inspect.js';
-import { FILES } from '../run/artifacts.js';
 import type { RunEvent } from '../run/events.js';
 import { executePlan } from '../run/executor.js';
 import { acquireStageLock } from '../run/stageLock.js';
 import { RUNNERS } from '../run/stages/index.js';
 import { openStore } from '../run/store.js';
 import type { CompiledTrial } from './compileTrials.js';
-import { TRIAL_FILE, writeTrialRecord, type TrialRecord, type TrialStatus } from './trialRecord.js';
+import { storedResults } from './results.js';
+import { TRIAL_FILE, TRIAL_SPEC_FILE, writeTrialRecord, type TrialRecord, type TrialStatus } from './trialRecord.js';
 
 export interface TrialRun {
   readonly trial: CompiledTrial;
@@ -20,18 +18,6 @@ export interface TrialRun {
   readonly signal: AbortSignal;
   readonly onEvent: (event: RunEvent) => void;
 }
-
-interface MetricsFile {
-  readonly generator?: { readonly is?: { readonly mean: number }; readonly fid?: number; readonly kid?: { readonly mean: number } };
-}
-
-const readJson = <T>(file: string): T | undefined => {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as T;
-  } catch {
-    return undefined;
-  }
-};
 
 /**
  * Runs one trial in this process: the executor walks its stages, each under its own stage lock,
@@ -62,6 +48,9 @@ export async function runTrial(run: TrialRun): Promise<TrialRecord> {
     return r;
   };
   const started = performance.now();
+  // The trial's resolved spec, for `dsl compare` and for people: what exactly this trial ran.
+  mkdirSync(trialDir, { recursive: true });
+  writeFileSync(join(trialDir, TRIAL_SPEC_FILE), `${JSON.stringify(spec, null, 2)}\n`);
   record('running');
   const onEvent = (event: RunEvent) => {
     if (event.type === 'cache-hit') cacheHits.push(event.stage);
@@ -96,26 +85,19 @@ export async function runTrial(run: TrialRun): Promise<TrialRecord> {
     const failed = result.failed?.error;
     return record(result.status, failed === undefined ? {} : { error: failed instanceof Error ? failed.message : String(failed) });
   }
-  return record('complete', { ...outcome(run, stages), finishedAt: new Date().toISOString() });
+  return record('complete', { ...outcome(run), finishedAt: new Date().toISOString() });
 }
 
 /** Metrics, derived generator cost and compute time, from the artifacts of a complete trial. */
-function outcome(run: TrialRun, stages: Partial<Record<StageName, string>>): Partial<TrialRecord> {
-  const { spec, space } = run.trial;
-  const metrics = stages.evaluate ? readJson<MetricsFile>(join(stages.evaluate, FILES.metrics))?.generator : undefined;
-  const genotype = stages.derive ? readJson<Genotype>(join(stages.derive, FILES.genotype)) : undefined;
-  const cost = genotype ? inspect(spec, space, genotype).train?.generator : undefined;
-  const computeSeconds = Object.values(stages).reduce((sum, dir) => sum + (readJson<{ seconds?: number }>(join(dir, 'manifest.json'))?.seconds ?? 0), 0);
-  const root = join(spec.runtime.outDir, spec.name);
-  const report = join(root, spec.report.output);
+function outcome(run: TrialRun): Partial<TrialRecord> {
+  const { spec, space, graph } = run.trial;
+  const store = openStore(spec.runtime.outDir, spec.name);
+  const results = storedResults(spec, space, graph, store);
+  const report = join(store.root, spec.report.output);
   return {
-    metrics: {
-      ...(metrics?.is ? { is: metrics.is.mean } : {}),
-      ...(metrics?.fid !== undefined ? { fid: metrics.fid } : {}),
-      ...(metrics?.kid ? { kid: metrics.kid.mean } : {}),
-    },
-    ...(cost ? { generator: { parameters: cost.parameters, macs: cost.macs } } : {}),
-    computeSeconds,
-    ...(existsSync(report) ? { report: relative(root, report) } : {}),
+    metrics: results.metrics,
+    ...(results.generator ? { generator: results.generator } : {}),
+    computeSeconds: results.computeSeconds,
+    ...(existsSync(report) ? { report: relative(store.root, report) } : {}),
   };
 }

@@ -33,6 +33,8 @@ export interface TrialRecord {
 }
 
 export const TRIAL_FILE = 'trial.json';
+/** The trial's resolved spec, beside its record. */
+export const TRIAL_SPEC_FILE = 'spec.json';
 
 export function writeTrialRecord(file: string, record: TrialRecord): void {
   mkdirSync(dirname(file), { recursive: true });

@@ -64,6 +64,15 @@ describe('dsl sweep on this machine', () => {
     expect(JSON.parse(readFileSync(join(summaryDir, 'summary.json'), 'utf8'))).toMatchObject({ format: 'dsl-sweep/1', counts: { complete: 2 } });
     const steps = trainSteps(root);
 
+    const compare = await runDsl(['compare', json.trials[0]!.runDir, json.trials[1]!.runDir]);
+    expect(compare.code, compare.stderr).toBe(0);
+    expect(compare.stdout).toContain('1 difference in the resolved specs:\n  train.optimizers.generator.lr: 0.0002 → 0.0004');
+    expect(compare.stdout).toMatch(new RegExp(`FID\\s+${json.trials[0]!.metrics.fid!.toFixed(2)}\\s+${json.trials[1]!.metrics.fid!.toFixed(2)}`));
+    const notTrial = await runDsl(['compare', dir, json.trials[1]!.runDir]);
+    expect(notTrial.code).toBe(1);
+    expect(notTrial.stderr).toContain('is not a trial folder');
+    expect(hasStackTrace(notTrial.stderr)).toBe(false);
+
     const again = await runDsl(['sweep', spec, ...args], { timeoutMs: 120_000 });
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr.match(/complete in .*\(cache hits search, derive, train, evaluate, report\)/g)).toHaveLength(2);
