@@ -94,12 +94,16 @@ suite(`dsl sweep on Redis${available ? '' : ' (skipped: redis-server is not inst
     const file = spec(dir);
     const workers = [startWorker(redis.url, dir), startWorker(redis.url, dir)];
     try {
-      const sweep = runDsl(['sweep', file, ...setArgs(overrides(out)), '--queue', redis.url, '--json'], { timeoutMs: 400_000 });
+      const sweepArgs = ['sweep', file, ...setArgs(overrides(out)), '--queue', redis.url, '--json'];
+      const first = spawn(process.execPath, [dslBin, ...sweepArgs], { cwd: repoRoot, env: { ...process.env, CI: '1', NO_COLOR: '1' }, stdio: 'ignore' });
       const { dir: killedTrain, worker } = await midTraining(root, 300_000);
       const victim = workers.find((w) => w.child.pid === worker)!;
       expect(victim).toBeDefined();
       victim.child.kill('SIGKILL');
-      const result = await sweep;
+      // The waiting `dsl sweep` dies too; started again, it reattaches to the same jobs.
+      first.kill('SIGKILL');
+      const result = await runDsl(sweepArgs, { timeoutMs: 400_000 });
+      expect(result.stderr).toContain('queued 0 new trials; 2 already on the queue');
       expect(result.code, result.stderr).toBe(0);
       expect(hasStackTrace(result.stderr)).toBe(false);
       const json = JSON.parse(result.stdout) as { trials: { status: string; runDir: string }[] };
