@@ -48,7 +48,7 @@ export function sweepCommand(output: Output, setExit: (code: number) => void) {
       const controller = new AbortController();
       const onSignal = () => {
         if (controller.signal.aborted) process.exit(130);
-        output.err(yellow(output, '\nstopping the running trials at their next step boundary (checkpoints are written); Ctrl-C again to quit at once'));
+        output.err(yellow(output, url ? '\nno longer following the jobs: the workers carry on; the same command reattaches' : '\nstopping the running trials at their next step boundary (checkpoints are written); Ctrl-C again to quit at once'));
         controller.abort();
       };
       process.on('SIGINT', onSignal);
