@@ -24,6 +24,8 @@ export const USER_FACING = new Set([
   'StageError',
   'TemplateError',
   'LockError',
+  'CheckpointDamaged',
+  'RunDirError',
   'MetricsError',
   'FeatureModelError',
   'FidInputError',

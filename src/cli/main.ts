@@ -15,6 +15,7 @@ import { watchCommand } from './commands/watch.js';
 import { workerCommand } from './commands/worker.js';
 import { runCleanup } from './cleanup.js';
 import { USER_FACING } from './errors.js';
+import { describeFsError } from '../io/fsErrors.js';
 import { processOutput, red, type Output } from './output.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -76,6 +77,13 @@ function handleError(error: unknown, output: Output): number {
     const hint = (e as { hint?: string }).hint;
     if (hint) output.err(`  hint: ${hint}`);
     return (e as { exitCode?: number }).exitCode ?? 1;
+  }
+  // A full disk, a revoked permission: the user's to fix, not a bug.
+  const fsCause = describeFsError(e);
+  if (fsCause) {
+    output.err(`${red(output, 'error')}: ${fsCause}`);
+    output.err('  hint: free some space or fix the permissions, then run the same command again: finished work is kept and interrupted stages resume');
+    return 1;
   }
   output.err(`${red(output, 'internal error')}: ${e.message}`);
   output.err('  this is a bug in dsl; rerun with DSL_DEBUG=1 to see where it happened, and report it');

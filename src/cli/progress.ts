@@ -87,11 +87,17 @@ export function progressReporter(output: Output, options: { quiet?: boolean } = 
         break;
       case 'interrupted':
         stopBar();
-        output.err(`${yellow(output, '■')} ${event.stage.padEnd(9)} interrupted${event.iteration !== undefined ? ` at iteration ${event.iteration}` : ''}; checkpoint kept — run the same command to resume`);
+        output.err(
+          `${yellow(output, '■')} ${event.stage.padEnd(9)} interrupted${event.iteration !== undefined ? ` at iteration ${event.iteration}; checkpoint kept — run the same command to resume` : ' — run the same command to start it again'}`,
+        );
         break;
       case 'stage-failed':
         stopBar();
         output.err(`${red(output, '✗')} ${event.stage.padEnd(9)} failed`);
+        break;
+      case 'warning':
+        bar?.stop();
+        output.err(`${yellow(output, 'warning')}: ${event.message}`);
         break;
       case 'report':
         output.err(`report: ${event.file}`);

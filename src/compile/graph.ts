@@ -19,6 +19,8 @@ export interface Stage {
 
 export interface StageGraph {
   readonly experiment: string;
+  /** What the data is (content hash, or package and version): part of every fingerprint that reads it. */
+  readonly data: { readonly hash: string; readonly summary: string };
   /** Stages in execution order; `search` is absent when `derive.from` names a genotype. */
   readonly stages: readonly Stage[];
 }
@@ -28,6 +30,8 @@ export interface CompileContext {
   readonly contentHash: (path: string) => string;
   /** Content hash of a report template and the partials it can include. */
   readonly templateHash: (template: string) => string;
+  /** Identity of the data a spec reads (its files' contents, or the package that ships it). */
+  readonly dataIdentity: (data: ResolvedSpec['data'], cacheDir: string) => { hash: string; summary: string };
 }
 
 /** Labels are for people; they never change what is computed. */
@@ -35,9 +39,10 @@ function structural(space: SpaceModel): unknown {
   return JSON.parse(JSON.stringify(space, (key, value) => (key === 'label' ? undefined : value)));
 }
 
-const dataSlice = (spec: ResolvedSpec) => {
+/** Where the data lies is not part of it (moving it keeps the cache); what it holds is. */
+const dataSlice = (spec: ResolvedSpec, identity: string) => {
   const { root: _root, ...rest } = spec.data;
-  return rest;
+  return { ...rest, identity };
 };
 
 /** `checkpointEvery` says how often to save, not what is computed: not part of fingerprints. */
@@ -69,15 +74,16 @@ export function compile(spec: ResolvedSpec, space: SpaceModel, context: CompileC
     return stage;
   };
   const seed = spec.runtime.seed;
+  const data = context.dataIdentity(spec.data, `${spec.runtime.outDir}/.cache`);
   const from = spec.derive.from;
   if (from === undefined) {
-    make('search', { data: dataSlice(spec), space: structural(space), search: loopSlice(spec.search), seed }, [], []);
+    make('search', { data: dataSlice(spec, data.hash), space: structural(space), search: loopSlice(spec.search), seed }, [], []);
     make('derive', { derive: { rule: spec.derive.rule, repair: spec.derive.repair, snapshots: spec.derive.snapshots } }, ['search'], [{ stage: 'search', artifact: 'alphaHistory' }]);
   } else {
     make('derive', { derive: { rule: spec.derive.rule, genotype: context.contentHash(from) }, space: structural(space) }, [], []);
   }
-  make('train', { data: dataSlice(spec), space: structural(space), train: loopSlice(spec.train), seed }, ['derive'], [{ stage: 'derive', artifact: 'genotype' }]);
-  make('evaluate', { data: dataSlice(spec), evaluate: spec.evaluate, seed }, ['train'], [{ stage: 'train', artifact: 'generator' }]);
+  make('train', { data: dataSlice(spec, data.hash), space: structural(space), train: loopSlice(spec.train), seed }, ['derive'], [{ stage: 'derive', artifact: 'genotype' }]);
+  make('evaluate', { data: dataSlice(spec, data.hash), evaluate: spec.evaluate, seed }, ['train'], [{ stage: 'train', artifact: 'generator' }]);
   const reportInputs: ArtifactRef[] = [
     ...(from === undefined ? [{ stage: 'search', artifact: 'alphaHistory' } as const, { stage: 'search', artifact: 'events' } as const] : []),
     { stage: 'derive', artifact: 'genotype' },
@@ -86,9 +92,11 @@ export function compile(spec: ResolvedSpec, space: SpaceModel, context: CompileC
   ];
   make(
     'report',
-    { report: spec.report, template: context.templateHash(templateFile(spec.report.template)) },
+    // The whole spec: the report shows its description, labels and settings, which no other
+    // stage's fingerprint covers, and re-rendering costs a second.
+    { report: spec.report, spec, data: data.summary, template: context.templateHash(templateFile(spec.report.template)) },
     stages.map((s) => s.name),
     reportInputs,
   );
-  return { experiment: spec.name, stages };
+  return { experiment: spec.name, data, stages };
 }

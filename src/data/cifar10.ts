@@ -22,7 +22,7 @@ export async function loadCifar10(cfg: DatasetConfig): Promise<ImageDataset> {
   const names = split === 'train' ? CIFAR10_TRAIN_FILES : CIFAR10_TEST_FILES;
   const dir = await locateFiles('cifar10', cfg.root, names, CIFAR10_SOURCE);
   const paths = names.map((n) => join(dir, n));
-  const counts = await Promise.all(paths.map((p) => recordCount('cifar10', p, CIFAR10_RECORD_BYTES, OFFICIAL_FILE_BYTES)));
+  const counts = await Promise.all(paths.map((p) => recordCount('cifar10', p, CIFAR10_RECORD_BYTES, OFFICIAL_FILE_BYTES, cfg.check)));
   const total = counts.reduce((a, b) => a + b, 0);
   const size = Math.min(total, cfg.limit ?? total);
 

@@ -46,9 +46,17 @@ export async function locateFiles(dataset: DatasetName, root: string, files: str
  * multiple of the record size (a truncated download usually is not).
  * `officialBytes` is quoted in the error as the size to expect.
  */
-export async function recordCount(dataset: DatasetName, path: string, recordBytes: number, officialBytes?: number): Promise<number> {
+export async function recordCount(dataset: DatasetName, path: string, recordBytes: number, officialBytes?: number, check: 'official' | 'records' = 'records'): Promise<number> {
   const size = await fileSize(path);
   if (size === null) throw new DatasetError(dataset, `cannot read ${path}`, path);
+  if (check === 'official' && officialBytes !== undefined && size !== officialBytes) {
+    const records = (n: number) => (n % recordBytes === 0 ? `${(n / recordBytes).toLocaleString('en-US')} records` : `${(n / recordBytes).toFixed(1)} records`);
+    throw new DatasetError(
+      dataset,
+      `${path} is ${size.toLocaleString('en-US')} bytes (${records(size)}), expected ${officialBytes.toLocaleString('en-US')} (${records(officialBytes)}): cut short or corrupt. Download it again (\`dsl data ${dataset} --download\`), or set data.check: records to use a subset written in this format`,
+      path,
+    );
+  }
   if (size === 0 || size % recordBytes !== 0) {
     const official = officialBytes === undefined ? '' : ` (the official file is ${officialBytes} bytes)`;
     throw new DatasetError(

@@ -40,7 +40,7 @@ export async function loadStl10(cfg: DatasetConfig): Promise<ImageDataset> {
   const parts = PARTS[split];
   const names = parts.flatMap((p) => (p.labels ? [p.images, p.labels] : [p.images]));
   const dir = await locateFiles('stl10', cfg.root, names, STL10_SOURCE);
-  const counts = await Promise.all(parts.map((p) => recordCount('stl10', join(dir, p.images), STL10_IMAGE_BYTES, officialBytes(p.images))));
+  const counts = await Promise.all(parts.map((p) => recordCount('stl10', join(dir, p.images), STL10_IMAGE_BYTES, officialBytes(p.images), cfg.check)));
   const total = counts.reduce((a, b) => a + b, 0);
   const size = Math.min(total, cfg.limit ?? total);
   const labelled = parts.every((p) => p.labels !== undefined);

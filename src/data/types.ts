@@ -21,6 +21,12 @@ export interface DatasetConfig {
   /** Keep only the first N images (read no more than needed). */
   limit?: number;
   split?: DatasetSplit;
+  /**
+   * cifar10, stl10: `official` refuses a file whose size is not the official distribution's
+   * (a truncated download); `records` (the default here; specs default to `official`) accepts
+   * any whole number of records.
+   */
+  check?: 'official' | 'records';
 }
 
 /** Images in memory, uint8, NHWC; batches are made from it by `BatchSampler`. */

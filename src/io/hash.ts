@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { CompileContext } from '../compile/graph.js';
 import { builtinTemplatesDir } from '../spec/assets.js';
+import { dataIdentity } from '../data/identity.js';
 
 /**
  * sha256 of a file's bytes, or of a directory's files (relative paths and contents, in sorted
@@ -54,4 +55,5 @@ export function templateHash(template: string, builtinDir: string): string {
 export const fileContext: CompileContext = {
   contentHash: fileHash,
   templateHash: (template) => templateHash(template, builtinTemplatesDir),
+  dataIdentity,
 };

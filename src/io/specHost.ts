@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import type { SpecHost } from '../spec/host.js';
 
 /** The spec layer's file access, backed by the real file system. */
@@ -18,4 +18,11 @@ export const nodeSpecHost: SpecHost = {
     }
   },
   exists: existsSync,
+  realpath(path) {
+    try {
+      return realpathSync(path);
+    } catch {
+      return path;
+    }
+  },
 };

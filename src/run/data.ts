@@ -10,11 +10,11 @@ const cache = new Map<string, Promise<ImageDataset>>();
  * re-running works without a restart.
  */
 export function trainingData(spec: ResolvedSpec): Promise<ImageDataset> {
-  const { dataset, root, imageSize, channels, limit } = spec.data;
-  const key = JSON.stringify({ dataset, root, imageSize, channels, limit });
+  const { dataset, root, imageSize, channels, limit, check } = spec.data;
+  const key = JSON.stringify({ dataset, root, imageSize, channels, limit, check });
   let loading = cache.get(key);
   if (!loading) {
-    loading = loadDataset({ dataset, root, imageSize, channels, ...(limit !== undefined ? { limit } : {}) });
+    loading = loadDataset({ dataset, root, imageSize, channels, check, ...(limit !== undefined ? { limit } : {}) });
     cache.set(key, loading);
     loading.catch(() => cache.delete(key));
   }

@@ -21,6 +21,7 @@ export type StageEvent =
   | { readonly type: 'checkpoint'; readonly stage: StageName; readonly iteration: number }
   | { readonly type: 'metric'; readonly stage: StageName; readonly name: string; readonly value: number; readonly std?: number; readonly iteration?: number }
   | { readonly type: 'progress'; readonly stage: StageName; readonly task: string; readonly done: number; readonly total: number }
+  | { readonly type: 'warning'; readonly stage: StageName; readonly message: string }
   | { readonly type: 'end'; readonly stage: StageName; readonly seconds: number };
 
 /** Events about the run as a whole, for the CLI. */

@@ -1,5 +1,4 @@
-import { cpus, totalmem } from 'node:os';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StageGraph } from '../compile/graph.js';
 import { plan, type PlannedStage } from '../compile/plan.js';
@@ -9,9 +8,12 @@ import type { SpaceModel } from '../nas/space.js';
 import type { ResolvedSpec } from '../spec/types.js';
 import { StageInterrupted } from './errors.js';
 import { acquireLock } from './lock.js';
+import { prepareRunDir } from './runDir.js';
+import { writeFileAtomic } from '../io/atomicWrite.js';
 import { EventLog } from './eventLog.js';
 import type { RunEvent, StageEvent } from './events.js';
 import type { StageManifest } from './manifest.js';
+import { stageRecord } from './stageRecord.js';
 import { FILES } from './artifacts.js';
 import { MANIFEST, type ArtifactStore } from './store.js';
 
@@ -51,14 +53,8 @@ export interface ExecuteResult {
   readonly failed?: { readonly stage: StageName; readonly error: unknown };
 }
 
-const machine = () => ({
-  platform: process.platform,
-  arch: process.arch,
-  cpus: cpus().length,
-  cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
-  memoryGb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-  node: process.version,
-});
+/** How often a running stage's manifest is rewritten (besides at each checkpoint). */
+const RECORD_EVERY_MS = 5_000;
 
 /**
  * Runs a plan: the only place that executes stages. Holds the experiment's lock, skips
@@ -69,8 +65,8 @@ const machine = () => ({
  */
 export async function executePlan(options: ExecuteOptions): Promise<ExecuteResult> {
   const { store, graph, spec } = options;
-  mkdirSync(store.root, { recursive: true });
-  const release = options.stageLock ? () => undefined : acquireLock(`${store.root}.lock`);
+  prepareRunDir(spec.runtime.outDir, store.root);
+  const release = options.stageLock ? () => undefined : acquireLock(`${store.root}.lock`, { holder: 'another `dsl run`, `dsl watch` or `dsl report`' });
   try {
     const planned = plan(graph, store, options.force ? { force: options.force } : {});
     const until = options.until ? graph.stages.findIndex((s) => s.name === options.until) : graph.stages.length - 1;
@@ -90,33 +86,20 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
         }
         if (step.action === 'run') rmSync(dir, { recursive: true, force: true });
         mkdirSync(dir, { recursive: true });
-        const previous = store.manifest(stage.name, stage.fingerprint);
-        const manifest = (status: StageManifest['status'], extra: Partial<StageManifest> = {}): StageManifest => ({
-          format: 'dsl-stage/1',
-          experiment: spec.name,
-          stage: stage.name,
-          fingerprint: stage.fingerprint,
-          status,
-          config: stage.config,
-          inputs: stage.dependsOn.map((d) => ({ stage: d, artifact: stage.inputs.find((i) => i.stage === d)?.artifact ?? 'all', fingerprint: graph.stages.find((s) => s.name === d)!.fingerprint })),
-          specFile: options.specFile,
-          seed: spec.runtime.seed,
-          backend: { name: options.backend.name, threads: options.backend.threads, summary: options.backend.summary },
-          machine: machine(),
-          startedAt: previous?.startedAt ?? new Date().toISOString(),
-          seconds: previous?.seconds ?? 0,
-          attempts: (previous?.attempts ?? 0) + 1,
-          ...extra,
-        });
-        const write = (m: StageManifest) => writeFileSync(join(dir, MANIFEST), `${JSON.stringify(m, null, 2)}\n`);
+        const { manifest, seconds } = stageRecord({ spec, graph, stage, specFile: options.specFile, backend: options.backend, previous: store.manifest(stage.name, stage.fingerprint) });
+        const write = (m: StageManifest) => writeFileAtomic(join(dir, MANIFEST), `${JSON.stringify(m, null, 2)}\n`);
         write(manifest('running'));
         const log = new EventLog(join(dir, FILES.events));
+        // Rewritten every few seconds while the stage runs, so a killed attempt's time is not lost.
+        let recorded = performance.now();
         const emit = (event: StageEvent) => {
           log.append({ ...event, time: new Date().toISOString() });
           options.onEvent(event);
+          if (event.type === 'checkpoint' || performance.now() - recorded > RECORD_EVERY_MS) {
+            recorded = performance.now();
+            write(manifest('running'));
+          }
         };
-        const started = performance.now();
-        const seconds = () => (previous?.seconds ?? 0) + (performance.now() - started) / 1000;
         try {
           const summary = await options.runners[stage.name]({
             spec,
@@ -133,14 +116,18 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
             emit,
           });
           emit({ type: 'end', stage: stage.name, seconds: seconds() });
-          write(manifest('complete', { finishedAt: new Date().toISOString(), seconds: seconds(), summary }));
+          write(manifest('complete', { finishedAt: new Date().toISOString(), summary }));
         } catch (error) {
           if (error instanceof StageInterrupted) {
-            write(manifest('interrupted', { seconds: seconds() }));
+            write(manifest('interrupted'));
             options.onEvent({ type: 'interrupted', stage: stage.name, iteration: error.iteration });
             return { status: 'interrupted', planned };
           }
-          write(manifest('failed', { seconds: seconds(), error: error instanceof Error ? error.message : String(error) }));
+          try {
+            write(manifest('failed', { error: error instanceof Error ? error.message : String(error) }));
+          } catch {
+            // The disk that failed the stage may fail this too; the stage's own error is the one to report.
+          }
           options.onEvent({ type: 'stage-failed', stage: stage.name, message: error instanceof Error ? error.message : String(error) });
           return { status: 'failed', planned, failed: { stage: stage.name, error } };
         }

@@ -2,6 +2,14 @@ import type { StageName } from '../compile/stages.js';
 
 export type StageStatus = 'running' | 'interrupted' | 'failed' | 'complete';
 
+/** One run of a stage: it ended as its status says, or `killed` when it never said (SIGKILL, power loss). */
+export interface StageAttempt {
+  readonly startedAt: string;
+  /** Wall-clock seconds; for a killed attempt, up to its last record (at most a few seconds short). */
+  readonly seconds: number;
+  readonly outcome: StageStatus | 'killed';
+}
+
 /** Everything needed to know what a stage directory holds and to repeat it. */
 export interface StageManifest {
   readonly format: 'dsl-stage/1';
@@ -21,6 +29,8 @@ export interface StageManifest {
   /** Wall-clock seconds spent in this stage, over all attempts (resumes add up). */
   readonly seconds: number;
   readonly attempts: number;
+  /** Each attempt, oldest first (`startedAt` above is the first one's start). */
+  readonly attemptLog?: readonly StageAttempt[];
   readonly error?: string;
   readonly summary?: Readonly<Record<string, unknown>>;
 }

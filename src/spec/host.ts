@@ -8,6 +8,8 @@ export interface SpecHost {
   /** File contents as bytes (binary genotypes), or undefined. */
   readBytes(path: string): Uint8Array | undefined;
   exists(path: string): boolean;
+  /** The path with symlinks resolved (as it is when it does not exist); identity if absent. */
+  realpath?(path: string): string;
 }
 
 /** A host over a plain map of absolute paths to contents (tests, editors). */
@@ -23,5 +25,6 @@ export function memoryHost(files: Record<string, string | Uint8Array>): SpecHost
       return typeof f === 'string' ? new TextEncoder().encode(f) : f;
     },
     exists: (path) => path in files || Object.keys(files).some((f) => f.startsWith(path.endsWith('/') ? path : `${path}/`)),
+    realpath: (path) => path,
   };
 }

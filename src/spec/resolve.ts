@@ -1,8 +1,10 @@
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import { buildSpace, type SpaceModel } from '../nas/space.js';
 import type { SpecHost } from './host.js';
 import { loadSpec, locateIn } from './load.js';
 import { deepFreeze, type PlainObject } from './merge.js';
-import { absolutizePaths, specName } from './paths.js';
+import { absolutizePaths, projectRoot, specName } from './paths.js';
+import { checkPlacement } from './semantics/placement.js';
 import { hasErrors, type Problem } from './problems.js';
 import { checkCells } from './semantics/cells.js';
 import { checkFiles } from './semantics/files.js';
@@ -62,6 +64,10 @@ export function resolveSpec(file: string, options: ResolveOptions): Resolution {
   const space = hasErrors(problems) ? undefined : buildSpace(spec);
   const checked = checkFiles(spec, options.host, space);
   problems.push(...locate(checked.issues), ...checked.problems);
+  const rootFile = loaded.files[0] ?? file;
+  const templateOrigin = loaded.sources.find((s) => s.has(['report', 'template']))?.file;
+  const specDirs = [rootFile, ...(templateOrigin && !templateOrigin.startsWith('--set') ? [templateOrigin] : [])].map((f) => dirname(resolvePath(f)));
+  problems.push(...locate(checkPlacement(spec, options.host, { project: join(projectRoot(rootFile, options.host), 'templates'), specDirs })));
   const files = [...loaded.files, ...checked.files];
   // Genotype files join the sources only for code frames; spec paths were located above.
   const sources = [...loaded.sources, ...checked.sources];

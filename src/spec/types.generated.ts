@@ -122,6 +122,10 @@ export interface Data {
    * Use only the first N images (quick experiments and tests).
    */
   limit?: number;
+  /**
+   * cifar10 and stl10: `official` requires every file of the distribution to have its official size (as `dsl data` checks), so a file cut short is an error, not a smaller dataset; `records` accepts any whole number of records (a subset written in the same format).
+   */
+  check?: 'official' | 'records';
 }
 /**
  * Outputs zeros ('none'): choosing it drops the edge.
@@ -746,11 +750,11 @@ export interface Features {
  */
 export interface Report {
   /**
-   * Nunjucks template: `builtin:<name>` for one of the shipped templates, or a path relative to the spec.
+   * Nunjucks template: `builtin:<name>` for one of the shipped templates, or a path relative to the spec to a `.njk` or `.md` file in the project's `templates/` folder or beside the spec (files elsewhere are refused: a template is published in the report).
    */
   template?: string;
   /**
-   * Report file name inside the run directory.
+   * Report file name (`.md`) inside the run directory; paths that leave it (`..`, absolute, or through a symbolic link) are refused. The report replaces only files that dsl wrote.
    */
   output?: string;
 }
@@ -932,6 +936,10 @@ export namespace Resolved {
      * Use only the first N images (quick experiments and tests).
      */
     limit?: number;
+    /**
+     * cifar10 and stl10: `official` requires every file of the distribution to have its official size (as `dsl data` checks), so a file cut short is an error, not a smaller dataset; `records` accepts any whole number of records (a subset written in the same format).
+     */
+    check: 'official' | 'records';
   }
   /**
    * Outputs zeros ('none'): choosing it drops the edge.
@@ -1556,11 +1564,11 @@ export namespace Resolved {
    */
     export interface Report {
     /**
-     * Nunjucks template: `builtin:<name>` for one of the shipped templates, or a path relative to the spec.
+     * Nunjucks template: `builtin:<name>` for one of the shipped templates, or a path relative to the spec to a `.njk` or `.md` file in the project's `templates/` folder or beside the spec (files elsewhere are refused: a template is published in the report).
      */
     template: string;
     /**
-     * Report file name inside the run directory.
+     * Report file name (`.md`) inside the run directory; paths that leave it (`..`, absolute, or through a symbolic link) are refused. The report replaces only files that dsl wrote.
      */
     output: string;
   }

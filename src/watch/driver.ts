@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { watch, type FSWatcher } from 'chokidar';
 import { resolve } from 'node:path';
 import { compile, type StageGraph } from '../compile/graph.js';
@@ -141,6 +142,15 @@ export function startWatch(options: WatchOptions): WatchSession {
 
   /** Parse and validate at once; a valid spec re-plans. */
   const check = (templateChanged: boolean) => {
+    const specFile = resolve(options.cwd ?? process.cwd(), options.specFile);
+    if (!existsSync(specFile)) {
+      // Gone while being saved by rename, or deleted: said once, and picked up when it is back.
+      const problem = { severity: 'error', code: 'spec-gone', message: `the spec file ${specFile} is gone (deleted, or being replaced); watching for it to come back`, path: [] } as const;
+      emit({ type: 'checked', valid: false, problems: [problem], sources: [] });
+      dispatch({ type: 'invalid' });
+      if (!state.busy) emit({ type: 'waiting', reason: 'invalid' });
+      return;
+    }
     const resolution = resolveSpec(options.specFile, { host: nodeSpecHost, overrides: options.overrides ?? [], cwd: options.cwd ?? process.cwd() });
     const valid = !hasErrors(resolution.problems) && resolution.spec !== undefined && resolution.space !== undefined;
     emit({ type: 'checked', valid, problems: resolution.problems, sources: resolution.sources });

@@ -22,10 +22,15 @@ export class WatchTargets {
   update(files: readonly string[], spec: ResolvedSpec | undefined): { add: string[]; remove: string[] } {
     const before = this.paths();
     this.files = new Set([...files, ...(spec ? [] : this.files)]);
+    // The spec's folder too: an editor that saves by writing a new file and renaming it over
+    // the old one (or a user who deletes and recreates it) ends a watch on the file itself.
+    const specFolder = files[0] === undefined ? [] : [dirname(files[0])];
     if (spec) {
       this.template = templateFile(spec.report.template);
       this.outDir = spec.runtime.outDir;
-      this.folders = new Set([builtinDir, ...(spec.report.template.startsWith(BUILTIN_PREFIX) ? [] : [dirname(this.template)])]);
+      this.folders = new Set([builtinDir, ...specFolder, ...(spec.report.template.startsWith(BUILTIN_PREFIX) ? [] : [dirname(this.template)])]);
+    } else {
+      for (const folder of specFolder) this.folders.add(folder);
     }
     const after = this.paths();
     return { add: after.filter((p) => !before.includes(p)), remove: before.filter((p) => !after.includes(p)) };

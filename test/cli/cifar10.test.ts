@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -32,6 +32,7 @@ describe('experiments/cifar10.yaml', () => {
         'search',
         ...setArgs([
           `data.root=${data}`,
+          'data.check=records',
           `runtime.outDir=${out}`,
           'searchSpace.generator.channels=4',
           'searchSpace.discriminator.channels=4',
@@ -48,6 +49,19 @@ describe('experiments/cifar10.yaml', () => {
     expect(result.stderr).toMatch(/search 2\/2 \(100%\)/);
     expect(result.stderr).toMatch(/✓ search\s+done/);
   }, 600_000);
+
+  it('refuses a batch file cut short at a record boundary, naming it with the sizes expected and found', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'dsl-cifar-cut-'));
+    // Official sizes without writing 180 MB: sparse files; the size check comes before any read.
+    for (const name of ['data_batch_1', 'data_batch_2', 'data_batch_3', 'data_batch_4', 'data_batch_5', 'test_batch']) {
+      writeFileSync(join(data, `${name}.bin`), '');
+      truncateSync(join(data, `${name}.bin`), name === 'data_batch_3' ? 1_000 * 3073 : 10_000 * 3073);
+    }
+    const result = await runDsl(['run', 'experiments/cifar10.yaml', '--until', 'search', ...setArgs([`data.root=${data}`, `runtime.outDir=${data}/runs`])]);
+    expect(result.code).toBe(1);
+    expect(hasStackTrace(result.stderr)).toBe(false);
+    expect(result.stderr).toContain(`${join(data, 'data_batch_3.bin')} is 3,073,000 bytes (1,000 records), expected 30,730,000 (10,000 records): cut short or corrupt`);
+  }, 120_000);
 
   it('says where CIFAR-10 must go when it is missing', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'dsl-nocifar-'));

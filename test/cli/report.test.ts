@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasStackTrace, runDsl } from '../helpers/cli.js';
+import { hasStackTrace, repoRoot, runDsl } from '../helpers/cli.js';
 import { recordRun, tempDir, type RecordedRun } from '../helpers/recordedRun.js';
 
 /** `dsl report` through the real binary, on runs recorded in the store's formats. */
@@ -46,9 +46,12 @@ describe('dsl report', () => {
   });
 
   it('names the template file and line of a template error, without a stack trace', async () => {
+    // A template must sit beside the spec (or in the project's templates/): a spec beside it.
     const template = join(run.dir, 'broken.md.njk');
     writeFileSync(template, '# {{ title }}\n\n{% for x in %}\n');
-    const result = await runDsl(['report', 'experiments/mnist.yaml', '--set', outDir(), '--set', `report.template=${template}`]);
+    const spec = join(run.dir, 'mnist.yaml');
+    writeFileSync(spec, `extends: ${join(repoRoot, 'experiments/mnist.yaml')}\nreport: { template: ./broken.md.njk }\n`);
+    const result = await runDsl(['report', spec, '--set', outDir()]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/error: \S*broken\.md\.njk:3:\d+: template error: /);
     expect(hasStackTrace(result.stderr)).toBe(false);

@@ -64,8 +64,13 @@ describe('dsl run after a crash', () => {
     const at = Number(/train: resuming at iteration (\d+)/.exec(resumed.stderr)![1]);
     // The last complete checkpoint: the one at killedAt, or the one before if the kill came while it was written.
     expect([killedAt, killedAt - 3]).toContain(at);
-    const after = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { status: string; attempts: number };
+    const after = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { status: string; attempts: number; startedAt: string; seconds: number; attemptLog: { startedAt: string; seconds: number; outcome: string }[] };
     expect(after).toMatchObject({ status: 'complete', attempts: 2 });
+    // The killed attempt keeps its start and its time up to its last checkpoint.
+    expect(after.attemptLog.map((a) => a.outcome)).toEqual(['killed', 'complete']);
+    expect(after.startedAt).toBe(after.attemptLog[0]!.startedAt);
+    expect(after.attemptLog[0]!.seconds).toBeGreaterThan(0);
+    expect(after.seconds).toBeCloseTo(after.attemptLog[0]!.seconds + after.attemptLog[1]!.seconds, 6);
 
     const weights = (out: string) => readFileSync(join(trainDir(out)!, 'generator.bin'));
     expect(weights(crashed).equals(weights(straight))).toBe(true);

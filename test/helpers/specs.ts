@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { nodeSpecHost } from '../../src/io/specHost.js';
 import { memoryHost, type SpecHost } from '../../src/spec/host.js';
@@ -24,5 +25,13 @@ export function overlayHost(files: Record<string, string>): SpecHost {
     readFile: (p) => memory.readFile(p) ?? nodeSpecHost.readFile(p),
     readBytes: (p) => memory.readBytes(p) ?? nodeSpecHost.readBytes(p),
     exists: (p) => memory.exists(p) || nodeSpecHost.exists(p),
+    realpath: (p) => (memory.exists(p) ? p : nodeSpecHost.realpath!(p)),
   };
+}
+
+/** A spec in `dir` that extends a shipped experiment, so templates beside it may be used. */
+export function specIn(dir: string, name: string): string {
+  const file = resolve(dir, name);
+  writeFileSync(file, `extends: ${experiment(name)}\nname: ${name.replace(/\.yaml$/, '')}\n`);
+  return file;
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StageName } from '../../src/compile/stages.js';
@@ -128,6 +128,28 @@ describe('the watch driver', () => {
     expect(burst.filter((o) => o.type === 'changed')).toHaveLength(1);
     expect(burst.filter((o) => o.type === 'checked')).toHaveLength(1);
     expect(calls).toMatchObject({ search: 1, train: 1, report: 2 });
+  });
+
+  it('says when the spec file is gone, and picks it up again when it is back', async () => {
+    const text = readFileSync(experiment.spec, 'utf8');
+    rmSync(experiment.spec);
+    const gone = await next(ofType('checked'));
+    expect(gone).toMatchObject({ valid: false });
+    expect(gone.type === 'checked' && gone.problems[0]?.message).toBe(`the spec file ${experiment.spec} is gone (deleted, or being replaced); watching for it to come back`);
+    // Recreated as an editor that saves by rename does: a new file renamed onto the name.
+    writeFileSync(`${experiment.spec}.new`, `${text}\n# back\n`);
+    renameSync(`${experiment.spec}.new`, experiment.spec);
+    // (chokidar may report the unlink and the add in one batch or two)
+    await next((o) => o.type === 'checked' && o.valid);
+    await next(ofType('up-to-date'));
+    await sleep(300);
+    seen = outputs.length;
+    // ...and it is still watched after that.
+    experiment.edit('nCritic: 5', 'nCritic: 0');
+    expect(await next(ofType('checked'))).toMatchObject({ valid: false });
+    experiment.edit('nCritic: 0', 'nCritic: 5');
+    expect(await next(ofType('checked'))).toMatchObject({ valid: true });
+    await next(ofType('up-to-date'));
   });
 
   it('stops a training stage that an edit invalidates, and re-runs from it', async () => {

@@ -33,11 +33,12 @@ export function planCommand(output: Output, setExit: (code: number) => void) {
       const planned = plan(graph, store, options.force ? { force: [options.force as StageName] } : {});
       const sweepPlan = sweep.trials.length ? await planSweep(sweep, store) : undefined;
       if (options.json) {
-        output.out(JSON.stringify({ experiment: graph.experiment, runDir: store.root, stages: planned.map((p) => ({ ...p.stage, action: p.action, reason: p.reason })), ...(sweepPlan ? { sweep: sweepPlan.json } : {}) }, null, 2));
+        output.out(JSON.stringify({ experiment: graph.experiment, runDir: store.root, data: graph.data, stages: planned.map((p) => ({ ...p.stage, action: p.action, reason: p.reason })), ...(sweepPlan ? { sweep: sweepPlan.json } : {}) }, null, 2));
       } else if (options.mermaid) {
         output.out(toMermaid(graph, Object.fromEntries(planned.map((p) => [p.stage.name, p.action]))));
       } else {
         output.out(`${bold(output, graph.experiment)} ${dim(output, `(${file} → ${relative(process.cwd(), store.root) || '.'})`)}`);
+        output.out(dim(output, `data: ${graph.data.summary}, sha256 ${shortFingerprint(graph.data.hash)}`));
         output.out(
           table(
             planned.map((p) => [p.stage.name, shortFingerprint(p.stage.fingerprint), p.action, p.reason, p.stage.inputs.map((i) => `${i.stage}.${i.artifact}`).join(', ') || '—']),

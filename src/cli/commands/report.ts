@@ -1,5 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
-import { relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { dim, type Output } from '../output.js';
 import { collect, resolveForCommand } from '../specArgs.js';
@@ -18,6 +18,7 @@ export function reportCommand(output: Output, setExit: (code: number) => void) {
       const { fileContext } = await import('../../io/hash.js');
       const { openStore } = await import('../../run/store.js');
       const { renderRunReport, reportFile } = await import('../../report/report.js');
+      const { acquireLock } = await import('../../run/lock.js');
       const graph = compile(spec, resolution.space, fileContext);
       const store = openStore(spec.runtime.outDir, spec.name);
       const ran = graph.stages.filter((s) => s.name !== 'report' && store.manifest(s.name, s.fingerprint) !== undefined);
@@ -31,7 +32,19 @@ export function reportCommand(output: Output, setExit: (code: number) => void) {
         );
       }
       const target = options.out ? resolve(options.out) : reportFile(spec);
-      const written = await renderRunReport({ spec, space: resolution.space, graph, store, specFile: resolution.files[0] ?? resolve(file), file: target });
+      // The run's report and its assets are replaced in place: not while a run writes them.
+      const release = acquireLock(`${store.root}.lock`, { holder: 'a `dsl run` or `dsl watch` of this experiment' });
+      let written;
+      try {
+        const { assertOwned, recordOwned, resolveInside } = await import('../../run/ownedFiles.js');
+        const { assetsDirName } = await import('../../report/write.js');
+        const replaced = options.out ? [] : [resolveInside(store.root, target, 'report.output')].flatMap((f) => [f, join(dirname(f), assetsDirName(f))]);
+        assertOwned(store.root, replaced, 'report.output', ['report.md', 'report-assets']);
+        written = await renderRunReport({ spec, space: resolution.space, graph, store, specFile: resolution.files[0] ?? resolve(file), file: replaced[0] ?? target });
+        if (replaced.length) recordOwned(store.root, replaced, replaced);
+      } finally {
+        release();
+      }
       output.out(shown(written.file));
       output.err(dim(output, `${written.assets} charts and images in ${shown(written.assetsDir)}/; stages run: ${ran.map((s) => s.name).join(', ')}`));
       setExit(0);

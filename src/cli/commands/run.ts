@@ -30,6 +30,9 @@ export function runCommand(output: Output, setExit: (code: number) => void) {
       const { openStore } = await import('../../run/store.js');
       const { executePlan } = await import('../../run/executor.js');
       const { RUNNERS } = await import('../../run/stages/index.js');
+      const { prepareRunDir } = await import('../../run/runDir.js');
+      // Before the backend starts: a run directory that cannot be written is known at once.
+      prepareRunDir(spec.runtime.outDir, join(spec.runtime.outDir, spec.name));
       const { releaseBackend, selectBackend } = await import('../../ml/backend/select.js');
       atCommandEnd(releaseBackend);
       const report = progressReporter(output, { quiet: Boolean(options.quiet) });
@@ -38,8 +41,11 @@ export function runCommand(output: Output, setExit: (code: number) => void) {
       const graph = compile(spec, resolution.space, fileContext);
       const store = openStore(spec.runtime.outDir, spec.name);
       const controller = new AbortController();
-      const onSignal = () => {
-        if (controller.signal.aborted) process.exit(130);
+      // 128 + the signal's number, as shells report a process ended by it.
+      let stoppedBy = 130;
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (controller.signal.aborted) process.exit(stoppedBy);
+        stoppedBy = signal === 'SIGTERM' ? 143 : 130;
         output.err(yellow(output, '\nstopping at the next step boundary (a checkpoint is written); Ctrl-C again to quit at once'));
         controller.abort();
       };
@@ -62,7 +68,7 @@ export function runCommand(output: Output, setExit: (code: number) => void) {
         if (result.status === 'failed' && result.failed) throw result.failed.error;
         const reportFile = join(store.root, spec.report.output);
         if (result.status === 'complete' && existsSync(reportFile)) report({ type: 'report', file: relative(process.cwd(), reportFile) || reportFile });
-        setExit(result.status === 'interrupted' ? 130 : 0);
+        setExit(result.status === 'interrupted' ? stoppedBy : 0);
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

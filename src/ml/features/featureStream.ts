@@ -4,6 +4,7 @@
  * arrays. Only one batch of images and outputs exists at a time, and every tensor made here
  * is disposed here.
  */
+import { checkpointForAbort } from '../abort.js';
 import { tf, type Tensor4D } from '../tf.js';
 import type { FeatureExtractor } from './types.js';
 
@@ -25,9 +26,11 @@ export async function streamFeatures(
   batch: number,
   images: (n: number, done: number) => Tensor4D,
   visit: (outputs: FeatureBatch, done: number) => void,
+  signal?: AbortSignal,
 ): Promise<void> {
   if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`batch must be a positive integer, got ${batch}`);
   for (let done = 0; done < count; ) {
+    await checkpointForAbort(signal);
     const n = Math.min(batch, count - done);
     const x = images(n, done);
     let outputs: { features: tf.Tensor; probs: tf.Tensor };

@@ -48,6 +48,8 @@ export interface RealStatisticsOptions {
   /** Feature rows kept for KID (default 10,000: the first ones). */
   readonly kidRows?: number;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Stops between batches (throws Aborted). */
+  readonly signal?: AbortSignal;
 }
 
 const STATS_FILE = 'stats.npz';
@@ -100,6 +102,7 @@ export async function realStatistics(
       if (start < kidRows) kidFeatures.set(out.features.subarray(0, (Math.min(kidRows, done) - start) * extractor.featureDim), start * extractor.featureDim);
       options.onProgress?.(done, images);
     },
+    options.signal,
   );
   const stats = accumulator.result();
   const inceptionScore = score?.result();

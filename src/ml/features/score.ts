@@ -34,6 +34,8 @@ export interface ScoreOptions {
   readonly kidSubsets?: number;
   readonly kidSubsetSize?: number;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Stops between batches (throws Aborted). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -65,7 +67,7 @@ export async function scoreSamples(
     const start = done - out.count;
     if (start < kidRows) kidFeatures.set(out.features.subarray(0, (Math.min(kidRows, done) - start) * d), start * d);
     options.onProgress?.(done, count);
-  });
+  }, options.signal);
   const scores: Scores = { featureDim: d, samples: count };
   if (score) scores.is = score.result();
   if (accumulator && real) {

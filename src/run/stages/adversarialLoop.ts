@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { BatchSampler, type SamplerState } from '../../data/sampler.js';
 import type { ImageDataset } from '../../data/types.js';
-import { readCheckpoint, writeCheckpoint } from '../../io/checkpoint.js';
+import { readLatestCheckpoint, writeCheckpoint } from '../../io/checkpoint.js';
+import { nonFinite } from './finite.js';
 import { writeImageGrid } from '../../io/png.js';
 import type { Relaxation } from '../../ml/nets/archParams.js';
 import type { Network } from '../../ml/nets/network.js';
@@ -105,7 +106,11 @@ export async function runAdversarialLoop(setup: LoopSetup): Promise<{ clock: Loo
     seconds: 0,
   };
   const parts = { stores: setup.stores, optimizers: game.optimizers, ema: game.ema };
-  const saved = ctx.resume ? readCheckpoint(ctx.dir) : undefined;
+  const latest = ctx.resume ? readLatestCheckpoint(ctx.dir) : {};
+  const saved = latest.checkpoint;
+  for (const message of latest.damaged ?? []) {
+    ctx.emit({ type: 'warning', stage, message: `${message}; ${saved ? 'resuming from the checkpoint before it' : 'no intact checkpoint: the stage starts again'}` });
+  }
   let data = sampler;
   if (saved) {
     state = restoreState(parts, saved) as unknown as LoopState;
@@ -123,6 +128,7 @@ export async function runAdversarialLoop(setup: LoopSetup): Promise<{ clock: Loo
   const started = performance.now();
   const elapsed = () => state.seconds + (performance.now() - started) / 1000;
 
+  let lastSaved = saved ? state.iteration : 0;
   const checkpoint = async (iteration: number) => {
     // Logged first, so that the log size saved with the checkpoint includes this line.
     ctx.emit({ type: 'checkpoint', stage, iteration });
@@ -136,7 +142,17 @@ export async function runAdversarialLoop(setup: LoopSetup): Promise<{ clock: Loo
       historySize: history.size,
       seconds: elapsed(),
     } satisfies LoopState);
+    // Finite losses do not prove finite weights (a NaN weight can vanish through a max or a
+    // ReLU): a checkpoint is written only if every tensor in it is finite.
+    const bad = nonFinite(captured.tensors);
+    if (bad) {
+      throw new StageError(
+        `${stage}: ${bad.name}${bad.others ? ` and ${bad.others} other tensor${bad.others === 1 ? '' : 's'}` : ''} became non-finite (NaN or infinite) by iteration ${iteration}; stopped, the last finite checkpoint${lastSaved > 0 ? ` (iteration ${lastSaved})` : ''} is kept`,
+        'lower the learning rates or check the data; `dsl run` resumes from that checkpoint',
+      );
+    }
     writeCheckpoint(ctx.dir, captured);
+    lastSaved = iteration;
   };
   const samples = async (iteration: number) => {
     const images = await setup.render(fixedZ);

