@@ -15,9 +15,14 @@ export function trialFingerprint(graph: StageGraph): string {
 /** Where a trial's own files live, relative to the experiment's run directory. */
 export const trialDirName = (fingerprint: string): string => `trials/${shortFingerprint(fingerprint)}`;
 
-/** The trial's spec: its report goes to its own folder, so trials sharing a run directory never overwrite each other's. */
+/**
+ * The trial's spec: its report goes to its own folder, so trials sharing a run directory never
+ * overwrite each other's, and the sweep section is gone: the report covers the whole spec, and a
+ * trial's report must not change when the sweep gains another trial.
+ */
 export function withTrialReport(spec: ResolvedSpec, fingerprint: string): ResolvedSpec {
-  return Object.freeze({ ...spec, report: Object.freeze({ ...spec.report, output: `${trialDirName(fingerprint)}/${spec.report.output}` }) });
+  const { sweep: _sweep, ...trial } = spec;
+  return Object.freeze({ ...trial, report: Object.freeze({ ...spec.report, output: `${trialDirName(fingerprint)}/${spec.report.output}` }) });
 }
 
 /** The sweep's identity: its trials, in order. Extending the sweep makes a new summary folder. */
