@@ -16,6 +16,7 @@ import { AUTHORS_VARIANT, authorsCodeProblem, pythonCommand, runPytorch, type Py
 import { toJson, toText, type BenchReport } from './report.js';
 import { runCase, type BenchCase, type CaseResult } from './run.js';
 import { measureStartup } from './startup.js';
+import { measureSweep } from './sweep.js';
 
 const RESULT = 'BENCH_RESULT ';
 const ERROR = 'BENCH_ERROR ';
@@ -165,7 +166,9 @@ async function main(argv: readonly string[]): Promise<number> {
     }
   }
   const startup = options.sections.includes('startup') ? measureStartup({ runs: options.startupRuns, inProcessSpec: 'cifar10.yaml', cliSpec: 'mnist.yaml' }) : undefined;
-  const report: BenchReport = { meta, flopFormula: FLOP_FORMULA, results, failures, ...(options.pytorch ? { pytorch } : {}), ...(options.pytorchAuthors !== undefined ? { pytorchAuthors } : {}), ...(startup ? { startup } : {}) };
+  if (options.sections.includes('sweep')) process.stderr.write('sweep of 4 tiny trials...\n');
+  const sweep = options.sections.includes('sweep') ? await measureSweep() : undefined;
+  const report: BenchReport = { meta, flopFormula: FLOP_FORMULA, results, failures, ...(options.pytorch ? { pytorch } : {}), ...(options.pytorchAuthors !== undefined ? { pytorchAuthors } : {}), ...(startup ? { startup } : {}), ...(sweep ? { sweep } : {}) };
   process.stdout.write(options.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : toText(report));
   return failures.length > 0 ? 1 : 0;
 }

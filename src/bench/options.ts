@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { BackendName } from '../ml/backend/index.js';
 import type { Variant } from './run.js';
 
-export const SECTIONS = ['search', 'train', 'mnist', 'memory', 'startup'] as const;
+export const SECTIONS = ['search', 'train', 'mnist', 'memory', 'startup', 'sweep'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -36,7 +36,8 @@ export interface BenchOptions {
 export const USAGE = `usage: npm run bench -- [options]
 
   --json                 print one JSON object instead of the table
-  --only LIST            sections: ${SECTIONS.join(',')} (default: search,train,mnist,startup)
+  --only LIST            sections: ${SECTIONS.join(',')} (default: search,train,mnist,startup;
+                         sweep: 4 tiny trials locally with 1 and 2 workers, and the Redis queue's overhead)
   --sizes LIST           search widths G/D (default 16/16,32/32)
   --backends LIST        wasm, webgpu, tensorflow, tensorflow-gpu, cpu (default: wasm)
   --cpu                  also the cpu backend (pure JavaScript, very slow) with --cpu-iterations

@@ -1,6 +1,7 @@
 /** The benchmark's output: a plain-text table, or one JSON object (`--json`). */
 import type { CaseResult } from './run.js';
 import type { StartupMeasurement } from './startup.js';
+import { sweepText, type SweepBench } from './sweep.js';
 import { FLOP_FORMULA } from './flops.js';
 import { pairLabel } from './options.js';
 import { AUTHORS_VARIANT, type PytorchResult } from './pytorch.js';
@@ -19,6 +20,7 @@ export interface BenchReport {
   readonly results: readonly CaseResult[];
   readonly failures: readonly { readonly name: string; readonly backend: string; readonly error: string }[];
   readonly startup?: StartupMeasurement;
+  readonly sweep?: SweepBench;
   /** With --pytorch: the PyTorch reference of each search size that ran (empty when none did). */
   readonly pytorch?: readonly PytorchResult[];
   /** With --pytorch-authors: the authors' own code timed at each search size that ran. */
@@ -159,6 +161,7 @@ export function toJson(report: BenchReport): object {
     mnist: rows(report.results, isSearch('mnist ')),
     memory: rows(report.results, isSearch('memory ')),
     ...(report.startup ? { startup: report.startup } : {}),
+    ...(report.sweep ? { sweep: report.sweep } : {}),
     failures: report.failures,
   };
 }
@@ -236,6 +239,7 @@ export function toText(report: BenchReport): string {
     if (s.cliColdStartMs) out.push(`CLI cold start (${s.cliColdStartMs.command}): median ${fmt(s.cliColdStartMs.median)} ms [${fmt(s.cliColdStartMs.min)}-${fmt(s.cliColdStartMs.max)}] over ${s.cliColdStartMs.n} runs`);
     if (s.cliError) out.push(`CLI cold start: not measured (${s.cliError})`);
   }
+  if (report.sweep) out.push(...sweepText(report.sweep));
   return `${out.join('\n')}\n`;
 }
 

@@ -35,4 +35,5 @@ export const USER_FACING = new Set([
   'WeightsError',
   'ReferenceNamingError',
   'ServeError',
+  'QueueError',
 ]);

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { createRequire } from 'node:module';
+import { compareCommand } from './commands/compare.js';
 import { dataCommand } from './commands/data.js';
 import { deriveCommand } from './commands/derive.js';
 import { exportCommand } from './commands/export.js';
@@ -11,8 +12,10 @@ import { runCommand } from './commands/run.js';
 import { sampleCommand } from './commands/sample.js';
 import { schemaCommand } from './commands/schema.js';
 import { serveCommand } from './commands/serve.js';
+import { sweepCommand } from './commands/sweep.js';
 import { validateCommand } from './commands/validate.js';
 import { watchCommand } from './commands/watch.js';
+import { workerCommand } from './commands/worker.js';
 import { runCleanup } from './cleanup.js';
 import { USER_FACING } from './errors.js';
 import { describeFsError } from '../io/fsErrors.js';
@@ -36,6 +39,9 @@ const COMMANDS: CommandFactory[] = [
   fidCommand as CommandFactory,
   sampleCommand as CommandFactory,
   exportCommand as CommandFactory,
+  sweepCommand as CommandFactory,
+  workerCommand as CommandFactory,
+  compareCommand as CommandFactory,
 ];
 
 /**

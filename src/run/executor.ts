@@ -16,6 +16,14 @@ import type { StageManifest } from './manifest.js';
 import { stageRecord } from './stageRecord.js';
 import { FILES } from './artifacts.js';
 import { MANIFEST, type ArtifactStore } from './store.js';
+
+/** A stage's plan once its lock is held: what another process finished meanwhile is a cache hit. */
+function replanned(step: PlannedStage, store: ArtifactStore): PlannedStage {
+  const state = store.state(step.stage.name, step.stage.fingerprint);
+  if (state === 'complete') return { ...step, action: 'skip', reason: 'computed by another trial (cache hit)' };
+  if (state === 'partial' && step.action === 'run' && step.reason !== 'forced') return { ...step, action: 'resume', reason: 'interrupted: resumes from its last checkpoint' };
+  return step;
+}
 import type { StageRunner } from './stages/context.js';
 
 export interface ExecuteOptions {
@@ -31,6 +39,12 @@ export interface ExecuteOptions {
   readonly until?: StageName;
   readonly signal: AbortSignal;
   readonly onEvent: (event: RunEvent) => void;
+  /**
+   * Trials of a sweep share one run directory, several processes at a time: instead of the
+   * directory's lock, each stage is locked on its own while it runs, and planned again once
+   * the lock is held (another process may have just computed it).
+   */
+  readonly stageLock?: (dir: string) => Promise<() => void>;
 }
 
 export interface ExecuteResult {
@@ -52,67 +66,73 @@ const RECORD_EVERY_MS = 5_000;
 export async function executePlan(options: ExecuteOptions): Promise<ExecuteResult> {
   const { store, graph, spec } = options;
   prepareRunDir(spec.runtime.outDir, store.root);
-  const release = acquireLock(`${store.root}.lock`, { holder: 'another `dsl run`, `dsl watch` or `dsl report`' });
+  const release = options.stageLock ? () => undefined : acquireLock(`${store.root}.lock`, { holder: 'another `dsl run`, `dsl watch` or `dsl report`' });
   try {
     const planned = plan(graph, store, options.force ? { force: options.force } : {});
     const until = options.until ? graph.stages.findIndex((s) => s.name === options.until) : graph.stages.length - 1;
     options.onEvent({ type: 'plan', stages: planned.map((p) => ({ stage: p.stage.name, action: p.action, reason: p.reason, fingerprint: p.stage.fingerprint })) });
     const dirs: Partial<Record<StageName, string>> = {};
-    for (const [index, step] of planned.entries()) {
+    for (const [index, first] of planned.entries()) {
       if (index > until) break;
-      const { stage } = step;
+      const { stage } = first;
       const dir = store.stageDir(stage.name, stage.fingerprint);
       dirs[stage.name] = dir;
-      if (step.action === 'skip') {
-        options.onEvent({ type: 'cache-hit', stage: stage.name, dir });
-        continue;
-      }
-      if (step.action === 'run') rmSync(dir, { recursive: true, force: true });
-      mkdirSync(dir, { recursive: true });
-      const { manifest, seconds } = stageRecord({ spec, graph, stage, specFile: options.specFile, backend: options.backend, previous: store.manifest(stage.name, stage.fingerprint) });
-      const write = (m: StageManifest) => writeFileAtomic(join(dir, MANIFEST), `${JSON.stringify(m, null, 2)}\n`);
-      write(manifest('running'));
-      const log = new EventLog(join(dir, FILES.events));
-      // Rewritten every few seconds while the stage runs, so a killed attempt's time is not lost.
-      let recorded = performance.now();
-      const emit = (event: StageEvent) => {
-        log.append({ ...event, time: new Date().toISOString() });
-        options.onEvent(event);
-        if (event.type === 'checkpoint' || performance.now() - recorded > RECORD_EVERY_MS) {
-          recorded = performance.now();
-          write(manifest('running'));
-        }
-      };
+      const releaseStage = first.action !== 'skip' && options.stageLock ? await options.stageLock(dir) : undefined;
       try {
-        const summary = await options.runners[stage.name]({
-          spec,
-          space: options.space,
-          graph,
-          stage,
-          dir,
-          inputs: { ...dirs },
-          resume: step.action === 'resume',
-          signal: options.signal,
-          backend: options.backend,
-          cacheDir: join(spec.runtime.outDir, '.cache'),
-          log,
-          emit,
-        });
-        emit({ type: 'end', stage: stage.name, seconds: seconds() });
-        write(manifest('complete', { finishedAt: new Date().toISOString(), summary }));
-      } catch (error) {
-        if (error instanceof StageInterrupted) {
-          write(manifest('interrupted'));
-          options.onEvent({ type: 'interrupted', stage: stage.name, iteration: error.iteration });
-          return { status: 'interrupted', planned };
+        const step = releaseStage ? replanned(first, store) : first;
+        if (step.action === 'skip') {
+          options.onEvent({ type: 'cache-hit', stage: stage.name, dir });
+          continue;
         }
+        if (step.action === 'run') rmSync(dir, { recursive: true, force: true });
+        mkdirSync(dir, { recursive: true });
+        const { manifest, seconds } = stageRecord({ spec, graph, stage, specFile: options.specFile, backend: options.backend, previous: store.manifest(stage.name, stage.fingerprint) });
+        const write = (m: StageManifest) => writeFileAtomic(join(dir, MANIFEST), `${JSON.stringify(m, null, 2)}\n`);
+        write(manifest('running'));
+        const log = new EventLog(join(dir, FILES.events));
+        // Rewritten every few seconds while the stage runs, so a killed attempt's time is not lost.
+        let recorded = performance.now();
+        const emit = (event: StageEvent) => {
+          log.append({ ...event, time: new Date().toISOString() });
+          options.onEvent(event);
+          if (event.type === 'checkpoint' || performance.now() - recorded > RECORD_EVERY_MS) {
+            recorded = performance.now();
+            write(manifest('running'));
+          }
+        };
         try {
-          write(manifest('failed', { error: error instanceof Error ? error.message : String(error) }));
-        } catch {
-          // The disk that failed the stage may fail this too; the stage's own error is the one to report.
+          const summary = await options.runners[stage.name]({
+            spec,
+            space: options.space,
+            graph,
+            stage,
+            dir,
+            inputs: { ...dirs },
+            resume: step.action === 'resume',
+            signal: options.signal,
+            backend: options.backend,
+            cacheDir: join(spec.runtime.outDir, '.cache'),
+            log,
+            emit,
+          });
+          emit({ type: 'end', stage: stage.name, seconds: seconds() });
+          write(manifest('complete', { finishedAt: new Date().toISOString(), summary }));
+        } catch (error) {
+          if (error instanceof StageInterrupted) {
+            write(manifest('interrupted'));
+            options.onEvent({ type: 'interrupted', stage: stage.name, iteration: error.iteration });
+            return { status: 'interrupted', planned };
+          }
+          try {
+            write(manifest('failed', { error: error instanceof Error ? error.message : String(error) }));
+          } catch {
+            // The disk that failed the stage may fail this too; the stage's own error is the one to report.
+          }
+          options.onEvent({ type: 'stage-failed', stage: stage.name, message: error instanceof Error ? error.message : String(error) });
+          return { status: 'failed', planned, failed: { stage: stage.name, error } };
         }
-        options.onEvent({ type: 'stage-failed', stage: stage.name, message: error instanceof Error ? error.message : String(error) });
-        return { status: 'failed', planned, failed: { stage: stage.name, error } };
+      } finally {
+        releaseStage?.();
       }
     }
     return { status: 'complete', planned };

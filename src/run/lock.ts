@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { LockError } from './errors.js';
 
+export type LockOwner = Owner;
+
 interface Owner {
   readonly pid: number;
   readonly host: string;
@@ -177,3 +179,6 @@ export function lockHeld(lock: string, staleMs = 10 * 60_000): boolean {
   const owner = readOwner(lock);
   return owner !== undefined && !isStale(owner, lock, staleMs);
 }
+
+/** Who holds a lock (pid, host, since), if anyone. */
+export const lockOwner = (lock: string): LockOwner | undefined => readOwner(lock);

@@ -2,7 +2,7 @@ import { basename, dirname, relative, resolve } from 'node:path';
 import type { SpecHost } from './host.js';
 import { deepMerge, isPlainObject, type PlainObject } from './merge.js';
 import { replacedOnMerge } from './schemaWalk.js';
-import { applyOverride, parseOverride } from './overrides.js';
+import { applyOverride, parseOverride, type Override } from './overrides.js';
 import type { Location, Problem, SpecPath } from './problems.js';
 import { readText } from './read.js';
 import { parseYaml, type SourceText } from './source.js';
@@ -29,14 +29,15 @@ export function locateIn(sources: readonly SourceText[], path: SpecPath, key = f
   return sources[sources.length - 1]?.locate([]);
 }
 
-export function loadSpec(file: string, host: SpecHost, overrides: readonly string[] = []): LoadedSpec {
+/** `overrides` are `--set` arguments, or overrides already parsed (a sweep's trial values, located in the sweep section). */
+export function loadSpec(file: string, host: SpecHost, overrides: readonly (string | Override)[] = []): LoadedSpec {
   const files: string[] = [];
   const layered = loadLayers(resolve(file), host, [], files);
   const problems = [...layered.problems];
   let value = layered.value;
   const sources = [...layered.sources];
   for (const argument of overrides) {
-    const parsed = parseOverride(argument);
+    const parsed = typeof argument === 'string' ? parseOverride(argument) : { override: argument, problems: [] };
     problems.push(...parsed.problems);
     if (!parsed.override || !value) continue;
     const applied = applyOverride(value, parsed.override);

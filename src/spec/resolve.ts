@@ -13,14 +13,15 @@ import { checkLoops } from './semantics/loops.js';
 import { checkReservedNames } from './semantics/names.js';
 import { checkNetworks } from './semantics/networks.js';
 import { checkOperations } from './semantics/operations.js';
+import type { Override } from './overrides.js';
 import type { SourceText } from './source.js';
 import type { ResolvedSpec } from './types.js';
 import { validateAgainstSchema } from './validate.js';
 
 export interface ResolveOptions {
   readonly host: SpecHost;
-  /** `--set key.path=value` arguments, applied in order after `extends`. */
-  readonly overrides?: readonly string[];
+  /** `--set key.path=value` arguments (or parsed overrides), applied in order after `extends`. */
+  readonly overrides?: readonly (string | Override)[];
   /** Base of relative paths given with `--set`. */
   readonly cwd?: string;
 }

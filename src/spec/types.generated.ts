@@ -93,6 +93,7 @@ export interface ExperimentSpec {
   evaluate?: Evaluate;
   report?: Report;
   runtime?: Runtime;
+  sweep?: Sweep;
 }
 /**
  * The real images the discriminator sees.
@@ -785,6 +786,37 @@ export interface Runtime {
    */
   outDir?: string;
 }
+/**
+ * Many variants of this experiment, run by `dsl sweep`: every combination of `parameters`, plus each entry of `trials`, once per seed. Each value is applied to the spec exactly as `--set path=value` would be. Other commands use the spec as written.
+ *
+ * This interface was referenced by `ExperimentSpec`'s JSON-Schema
+ * via the `definition` "Sweep".
+ */
+export interface Sweep {
+  /**
+   * A grid: spec paths (`train.optimizers.generator.lr`, `searchSpace.generator.cells.2.injectLatent`) mapped to the values to try; every combination is a trial.
+   */
+  parameters?: {
+    /**
+     * The values of this path, each checked like the spec.
+     *
+     * @minItems 1
+     */
+    [k: string]: [unknown, ...unknown[]];
+  };
+  /**
+   * Each trial once per seed (sets `runtime.seed`); defaults to the spec's seed.
+   *
+   * @minItems 1
+   */
+  seeds?: [number, ...number[]];
+  /**
+   * Explicit trials, instead of or besides the grid: each a mapping of spec paths to values.
+   *
+   * @minItems 1
+   */
+  trials?: [{}, ...{}[]];
+}
 
 /** The same shapes after resolveSpec(): every key with a schema default is present. */
 export namespace Resolved {
@@ -879,6 +911,7 @@ export namespace Resolved {
     evaluate: Evaluate;
     report: Report;
     runtime: Runtime;
+    sweep?: Sweep;
   }
   /**
    * The real images the discriminator sees.
@@ -1570,5 +1603,36 @@ export namespace Resolved {
      * Root of run directories, relative to the spec file's project (the nearest folder with package.json or .git, else the spec's folder).
      */
     outDir: string;
+  }
+  /**
+   * Many variants of this experiment, run by `dsl sweep`: every combination of `parameters`, plus each entry of `trials`, once per seed. Each value is applied to the spec exactly as `--set path=value` would be. Other commands use the spec as written.
+   *
+   * This interface was referenced by `ResolvedSpec`'s JSON-Schema
+   * via the `definition` "Sweep".
+   */
+    export interface Sweep {
+    /**
+     * A grid: spec paths (`train.optimizers.generator.lr`, `searchSpace.generator.cells.2.injectLatent`) mapped to the values to try; every combination is a trial.
+     */
+    parameters?: {
+      /**
+       * The values of this path, each checked like the spec.
+       *
+       * @minItems 1
+       */
+      [k: string]: [unknown, ...unknown[]];
+    };
+    /**
+     * Each trial once per seed (sets `runtime.seed`); defaults to the spec's seed.
+     *
+     * @minItems 1
+     */
+    seeds?: [number, ...number[]];
+    /**
+     * Explicit trials, instead of or besides the grid: each a mapping of spec paths to values.
+     *
+     * @minItems 1
+     */
+    trials?: [{}, ...{}[]];
   }
 }

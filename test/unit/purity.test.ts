@@ -8,7 +8,7 @@ import { repoRoot } from '../helpers/cli.js';
  * TensorFlow.js, touch the file system, spawn processes or print. I/O reaches it through
  * injected hosts (SpecHost, CompileContext).
  */
-const PURE = ['src/spec', 'src/compile', 'src/nas', 'src/report/model'];
+const PURE = ['src/spec', 'src/compile', 'src/nas', 'src/report/model', 'src/sweep/core'];
 const FORBIDDEN = [/@tensorflow\//, /['"](node:)?fs(\/promises)?['"]/, /['"](node:)?child_process['"]/, /\bconsole\./, /['"]\.\.\/(ml|run|cli|io|data|watch)\//];
 
 function files(dir: string): string[] {
