@@ -121,7 +121,7 @@ async function startWasm(threads: number): Promise<Attempt> {
 /** The oneDNN convolutions in front of the wasm ones when the addon loads; why not otherwise. */
 function wasmConvolutions(): { convolutions: string; hint?: string } {
   const addon = loadOnednnAddon();
-  if (!addon.ok) return { convolutions: `wasm (${addon.reason})`, hint: addon.hint };
+  if (!addon.ok) return { convolutions: `wasm (${addon.reason})`, ...(addon.hint === null ? {} : { hint: addon.hint }) };
   registerOnednnKernels(addon.addon);
   return onednnActive() ? { convolutions: `oneDNN ${addon.addon.version()}` } : { convolutions: 'wasm' };
 }

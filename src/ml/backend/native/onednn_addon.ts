@@ -29,7 +29,7 @@ export interface OnednnAddon {
 
 export type AddonOutcome =
   | { readonly ok: true; readonly addon: OnednnAddon; readonly path: string }
-  | { readonly ok: false; readonly reason: string; readonly hint: string };
+  | { readonly ok: false; readonly reason: string; readonly hint: string | null };
 
 /** The environment variable that turns the addon off (DSL_ONEDNN=0). */
 export const ONEDNN_ENV = 'DSL_ONEDNN';
@@ -52,7 +52,8 @@ export function loadOnednnAddon(): AddonOutcome {
 }
 
 function load(): AddonOutcome {
-  if (process.env[ONEDNN_ENV] === '0') return { ok: false, reason: `${ONEDNN_ENV}=0`, hint: `Unset ${ONEDNN_ENV} to use them.` };
+  // Turned off on purpose: nothing to suggest.
+  if (process.env[ONEDNN_ENV] === '0') return { ok: false, reason: `off: ${ONEDNN_ENV}=0`, hint: null };
   if (!existsSync(ADDON_PATH)) return { ok: false, reason: 'the oneDNN addon is not built', hint: HINT };
   // OpenMP reads these when the library loads. Its default (active) wait spins the cores between
   // calls, which starves the wasm threads that run everything else; measured 2x slower kernels
