@@ -15,7 +15,7 @@ type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, numb
 type Shape4 = [number, number, number, number];
 
 /** CI installs libdnnl-dev (.ci/run), so there a missing addon is a failure, not a skip. */
-const REQUIRED = process.env.CI === 'true' || process.env.CI === '1';
+const REQUIRED = process.env.CI === 'true' || process.env.CI === '1' || process.env.DSL_TEST_REQUIRE_ONEDNN === '1';
 const loaded = loadOnednnAddon();
 const skipReason = loaded.ok ? '' : ` (skipped: ${loaded.reason})`;
 
