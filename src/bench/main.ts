@@ -160,7 +160,11 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${c.name} on ${c.backend}${authors ? " (the authors' code)" : ''}...\n`);
     try {
       if (c.backend === 'pytorch') (authors ? pytorchAuthors : pytorch).push(await runPytorch(c, { python: pythonCommand(), timeoutMs: options.timeoutMinutes * 60_000 }));
-      else results.push(await runChild(c, options.timeoutMinutes * 60_000));
+      else {
+        const result = await runChild(c, options.timeoutMinutes * 60_000);
+        process.stderr.write(`  ${result.backend.summary}\n`); // which kernels ran, e.g. the convolutions
+        results.push(result);
+      }
     } catch (error) {
       failures.push({ name: c.name, backend: authors ? `${c.backend}, ${AUTHORS_VARIANT}` : c.backend, error: error instanceof Error ? error.message : String(error) });
     }

@@ -49,6 +49,8 @@ export const USAGE = `usage: npm run bench -- [options]
                          80/40 does not fit the 4 GiB of wasm and fails with a message saying so)
   --threads N            wasm threads, and PyTorch's with --pytorch (default: all cores)
   --compare              A/B: the straightforward path and the fast path, iterations interleaved
+  --compare-conv         A/B: the fast path on the wasm convolution kernels ('wasm-conv') and on
+                         oneDNN's (where its addon is built), iterations interleaved
   --no-profile           skip the profiled iteration (kernel count, peak tensor bytes)
   --memory-batches LIST  batches tried at the paper's search widths by --only memory (default 16,24)
   --startup-runs N       CLI cold starts timed (default 5)
@@ -89,6 +91,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       'train-batches': { type: 'string' },
       threads: { type: 'string' },
       compare: { type: 'boolean' },
+      'compare-conv': { type: 'boolean' },
       'no-profile': { type: 'boolean' },
       'memory-batches': { type: 'string' },
       'startup-runs': { type: 'string' },
@@ -130,7 +133,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     trainWarmup: 1,
     trainBatches,
     ...(values.threads !== undefined ? { threads: positive('threads', values.threads, 1) } : {}),
-    variants: values.compare ? ['straight', 'fast'] : ['fast'],
+    variants: [...(values.compare ? (['straight'] as const) : []), ...(values['compare-conv'] ? (['wasm-conv'] as const) : []), 'fast'],
     profile: !values['no-profile'],
     memoryBatches: list(values['memory-batches'] ?? '16,24').map((b) => positive('memory-batches', b, 1)),
     startupRuns: positive('startup-runs', values['startup-runs'], 5),

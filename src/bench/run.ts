@@ -5,6 +5,7 @@
  */
 import os from 'node:os';
 import { selectBackend, type BackendName } from '../ml/backend/index.js';
+import { useOnednnKernels } from '../ml/backend/kernels/onednn.js';
 import { FAST_PATH, STRAIGHT_PATH, type FastPath } from '../ml/fastPath.js';
 import { tf } from '../ml/tf.js';
 import { resolveExperiment, searchGame, trainGame, type BenchGame } from './cases.js';
@@ -12,7 +13,8 @@ import { iterationFlops, type ImageCounts } from './flops.js';
 import { measureInterleaved, referenceConvGflops, wasmHeapBytes, type GameMeasurement } from './measure.js';
 
 export type CaseKind = 'search' | 'train';
-export type Variant = 'fast' | 'straight';
+/** 'wasm-conv': the fast path with the oneDNN convolution kernels turned off (their A/B). */
+export type Variant = 'fast' | 'straight' | 'wasm-conv';
 
 export interface BenchCase {
   /** Row label, e.g. "search 16/16". */
@@ -60,9 +62,32 @@ export interface CaseResult {
   readonly setupMs: number;
 }
 
-const PATHS: Record<Variant, FastPath> = { fast: FAST_PATH, straight: STRAIGHT_PATH };
+const PATHS: Record<Variant, FastPath> = { fast: FAST_PATH, straight: STRAIGHT_PATH, 'wasm-conv': FAST_PATH };
+
+/** The game with the wasm convolution kernels in force while it steps (the variants step in turn, never at once). */
+function onWasmConvolutions(bench: BenchGame): BenchGame {
+  const game = new Proxy(bench.game, {
+    get(target, property) {
+      if (property !== 'step') return Reflect.get(target, property, target);
+      return async (...args: Parameters<typeof target.step>) => {
+        useOnednnKernels(false);
+        try {
+          return await target.step(...args);
+        } finally {
+          useOnednnKernels(true);
+        }
+      };
+    },
+  });
+  return { ...bench, game, dispose: () => bench.dispose() };
+}
 
 function build(c: BenchCase, variant: Variant): BenchGame {
+  const bench = buildGame(c, variant);
+  return variant === 'wasm-conv' ? onWasmConvolutions(bench) : bench;
+}
+
+function buildGame(c: BenchCase, variant: Variant): BenchGame {
   const spec = resolveExperiment(c.spec);
   const fastPath = PATHS[variant];
   if (c.kind === 'train') {

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { STAGE_NAMES, type StageName } from '../../compile/stages.js';
 import { BACKEND_REQUESTS } from '../../ml/backend/types.js';
-import { yellow, type Output } from '../output.js';
+import { dim, yellow, type Output } from '../output.js';
 import { progressReporter } from '../progress.js';
 import { collect, resolveForCommand } from '../specArgs.js';
 
@@ -38,6 +38,7 @@ export function runCommand(output: Output, setExit: (code: number) => void) {
       const report = progressReporter(output, { quiet: Boolean(options.quiet) });
       const backend = await selectBackend(spec.runtime.backend, { threads: spec.runtime.threads });
       report({ type: 'backend', summary: backend.summary });
+      if (backend.hint !== undefined && !options.quiet) output.err(dim(output, backend.hint));
       const graph = compile(spec, resolution.space, fileContext);
       const store = openStore(spec.runtime.outDir, spec.name);
       const controller = new AbortController();

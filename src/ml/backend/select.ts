@@ -6,6 +6,8 @@ import os from 'node:os';
 import { tf } from '../tf.js';
 import { firstLine, threadCount } from './text.js';
 import { registerTrainingKernels } from './kernels/register.js';
+import { onednnActive, registerOnednnKernels } from './kernels/onednn.js';
+import { loadOnednnAddon } from './native/onednn_addon.js';
 import { activateNative, type NativeBackendName } from './native.js';
 import {
   AUTO_ORDER,
@@ -25,6 +27,8 @@ interface Started {
   readonly degraded: string | null;
   /** What the summary says about the device, where there is one (webgpu's adapter). */
   readonly device?: string;
+  readonly convolutions?: string;
+  readonly hint?: string;
 }
 
 type Attempt = { readonly ok: true; readonly started: Started } | { readonly ok: false; readonly reason: string; readonly hint: string };
@@ -104,7 +108,7 @@ async function startWasm(threads: number): Promise<Attempt> {
   try {
     const setup = await activateWasm(threads);
     registerTrainingKernels('wasm');
-    return { ok: true, started: { threads: setup.threads, simd: setup.simd, degraded: setup.degraded } };
+    return { ok: true, started: { threads: setup.threads, simd: setup.simd, degraded: setup.degraded, ...wasmConvolutions() } };
   } catch (error) {
     return {
       ok: false,
@@ -112,6 +116,14 @@ async function startWasm(threads: number): Promise<Attempt> {
       hint: 'Reinstall @tensorflow/tfjs-backend-wasm (its .wasm files ship inside the package), or request \'cpu\'.',
     };
   }
+}
+
+/** The oneDNN convolutions in front of the wasm ones when the addon loads; why not otherwise. */
+function wasmConvolutions(): { convolutions: string; hint?: string } {
+  const addon = loadOnednnAddon();
+  if (!addon.ok) return { convolutions: `wasm (${addon.reason})`, ...(addon.hint === null ? {} : { hint: addon.hint }) };
+  registerOnednnKernels(addon.addon);
+  return onednnActive() ? { convolutions: `oneDNN ${addon.addon.version()}` } : { convolutions: 'wasm' };
 }
 
 async function startCpu(): Promise<Attempt> {
@@ -132,6 +144,8 @@ function describe(name: BackendName, requested: BackendRequest, started: Started
     simd: started.simd,
     skipped,
     degraded: started.degraded,
+    ...(started.convolutions === undefined ? {} : { convolutions: started.convolutions }),
+    ...(started.hint === undefined ? {} : { hint: started.hint }),
     summary: `backend ${name} (${details})${skippedText}`,
   };
 }
@@ -146,7 +160,8 @@ function detailText(name: BackendName, started: Started): string {
       return 'native TensorFlow on the CPU';
     case 'wasm': {
       const threaded = started.threads !== null && started.threads > 1 ? 'threaded ' : '';
-      return `${threaded}${started.simd ? 'SIMD' : 'no SIMD'}${threadText}${degradedText}`;
+      const convolutions = started.convolutions === undefined ? '' : `; convolutions ${started.convolutions}`;
+      return `${threaded}${started.simd ? 'SIMD' : 'no SIMD'}${threadText}${convolutions}${degradedText}`;
     }
     case 'cpu':
       return `pure JavaScript${threadText}`;

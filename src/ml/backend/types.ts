@@ -40,6 +40,13 @@ export interface BackendInfo {
   readonly skipped: readonly SkippedBackend[];
   /** Why fewer threads run than were requested (e.g. wasm threads failed to start), if so; also in the summary. */
   readonly degraded: string | null;
+  /**
+   * The convolution kernels in use where the backend has a choice (wasm): `oneDNN 2.6.3` (the
+   * native addon) or `wasm`; absent elsewhere. Also in the summary.
+   */
+  readonly convolutions?: string;
+  /** How to get faster kernels than the ones in use (the oneDNN addon, when it is not built), if so. */
+  readonly hint?: string;
   /** One human line, e.g. `backend wasm (threaded SIMD, 2 threads); skipped tensorflow: not installed`. */
   readonly summary: string;
 }

@@ -22,8 +22,10 @@ describe('selectBackend', () => {
       { name: 'tensorflow', reason: 'not installed' },
     ]);
     const threads = os.availableParallelism();
+    // oneDNN where its addon is built (test/ml/backend/onednn.test.ts), else why not.
+    expect(info.convolutions).toMatch(/^(oneDNN \d+\.\d+\.\d+|wasm \(.+\))$/);
     expect(info.summary).toBe(
-      `backend wasm (threaded SIMD, ${threads} threads); skipped tensorflow-gpu: not installed, webgpu: ${webgpu}, tensorflow: not installed`,
+      `backend wasm (threaded SIMD, ${threads} threads; convolutions ${info.convolutions}); skipped tensorflow-gpu: not installed, webgpu: ${webgpu}, tensorflow: not installed`,
     );
     expect(tf.getBackend()).toBe('wasm');
   });

@@ -6,6 +6,6 @@ describe('selectBackend with one thread', () => {
   it('uses the plain SIMD build', async () => {
     const info = await selectBackend('wasm', { threads: 1 });
     expect(info).toMatchObject({ name: 'wasm', threads: 1, simd: true, degraded: null });
-    expect(info.summary).toBe('backend wasm (SIMD, 1 thread)');
+    expect(info.summary).toBe(`backend wasm (SIMD, 1 thread; convolutions ${info.convolutions})`);
   });
 });

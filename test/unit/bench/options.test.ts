@@ -52,3 +52,12 @@ describe("bench options: --pytorch-authors (the authors' code)", () => {
     expect(lines[0]).toContain("the authors' code as written, from DIR (a clone of chengaopro/AdversarialNAS)");
   });
 });
+
+describe('bench options: --compare-conv (wasm against oneDNN convolutions)', () => {
+  it('adds the wasm-conv variant before the fast one, and after the straight one with --compare', () => {
+    expect(parse().variants).toEqual(['fast']);
+    expect(parse('--compare-conv').variants).toEqual(['wasm-conv', 'fast']);
+    expect(parse('--compare', '--compare-conv').variants).toEqual(['straight', 'wasm-conv', 'fast']);
+    expect(USAGE).toContain('--compare-conv');
+  });
+});
