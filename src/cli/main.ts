@@ -1,5 +1,6 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { createRequire } from 'node:module';
+import { backendsCommand } from './commands/backends.js';
 import { dataCommand } from './commands/data.js';
 import { deriveCommand } from './commands/derive.js';
 import { fidCommand } from './commands/fid.js';
@@ -8,6 +9,7 @@ import { planCommand } from './commands/plan.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
+import { setupCommand } from './commands/setup.js';
 import { validateCommand } from './commands/validate.js';
 import { watchCommand } from './commands/watch.js';
 import { runCleanup } from './cleanup.js';
@@ -30,6 +32,8 @@ const COMMANDS: CommandFactory[] = [
   watchCommand as CommandFactory,
   dataCommand as CommandFactory,
   fidCommand as CommandFactory,
+  setupCommand as CommandFactory,
+  backendsCommand as CommandFactory,
 ];
 
 /**

@@ -6,6 +6,7 @@ import os from 'node:os';
 import { tf } from '../tf.js';
 import { firstLine, threadCount } from './text.js';
 import { registerTrainingKernels } from './kernels/register.js';
+import { registerTensorflowPaddingKernels } from './kernels/tensorflow_padding.js';
 import { activateNative, type NativeBackendName } from './native.js';
 import {
   AUTO_ORDER,
@@ -87,7 +88,9 @@ async function start(name: BackendName, threads: number, webgpu: Parameters<type
 async function startNative(name: NativeBackendName): Promise<Attempt> {
   const outcome = await activateNative(name);
   if (!outcome.ok) return outcome;
-  // Native TensorFlow has every gradient kernel; it manages its own threads.
+  // Native TensorFlow has every gradient kernel but throws for explicit pads in the convolution
+  // gradients; it manages its own threads.
+  registerTensorflowPaddingKernels();
   return { ok: true, started: { threads: null, simd: null, degraded: null } };
 }
 
