@@ -28,7 +28,8 @@ export function exec(command: string, args: readonly string[], hint: string, opt
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const shown = [command, ...args].join(' ');
+    // An inline script (python -c) would drown the message: shown as <script>.
+    const shown = [command, ...args.map((a) => (a.includes('\n') ? '<script>' : a))].join(' ');
     child.on('error', (error: NodeJS.ErrnoException) => {
       const why = error.code === 'ENOENT' ? `${command} was not found` : error.message;
       reject(new SetupError(`\`${shown}\` could not start: ${why}`, hint));
