@@ -7,6 +7,7 @@ import { tf } from '../tf.js';
 import { firstLine, threadCount } from './text.js';
 import { registerTrainingKernels } from './kernels/register.js';
 import { registerTensorflowPaddingKernels } from './kernels/tensorflow_padding.js';
+import { tensorflowOverWasm } from './measured.js';
 import { activateNative, type NativeBackendName } from './native.js';
 import {
   AUTO_ORDER,
@@ -126,7 +127,9 @@ async function startCpu(): Promise<Attempt> {
 }
 
 function describe(name: BackendName, requested: BackendRequest, started: Started, skipped: SkippedBackend[]): BackendInfo {
-  const details = detailText(name, started);
+  // auto's line says why it took native TensorFlow over wasm, which also runs everywhere.
+  const why = requested === 'auto' && name === 'tensorflow' ? `; auto: ${tensorflowOverWasm()}` : '';
+  const details = detailText(name, started) + why;
   const skippedText = skipped.length > 0 ? `; skipped ${skipped.map((s) => `${s.name}: ${s.reason}`).join(', ')}` : '';
   return {
     name,

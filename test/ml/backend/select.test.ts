@@ -57,7 +57,10 @@ describe('selectBackend', () => {
   it.skipIf(!TENSORFLOW.available)(`'auto' takes the tensorflow backend where it is built, and says what it skipped${TENSORFLOW.available ? '' : ` (skipped: ${TENSORFLOW.reason})`}`, async () => {
     const info = await selectBackend('auto');
     expect(info.name).toBe('tensorflow');
-    expect(info.summary).toMatch(/^backend tensorflow \(native TensorFlow on the CPU\); skipped tensorflow-gpu: not installed, webgpu: /);
+    expect(info.summary).toMatch(
+      /^backend tensorflow \(native TensorFlow on the CPU; auto: measured faster than wasm per search iteration: 1\.3x at 16\/16, 2\.3x at 32\/32\); skipped tensorflow-gpu: not installed, webgpu: /,
+    );
+    expect((await selectBackend('tensorflow')).summary).toBe('backend tensorflow (native TensorFlow on the CPU)');
     expect(tf.getBackend()).toBe('tensorflow');
     await selectBackend('wasm');
   });
