@@ -31,8 +31,8 @@ const TFJS_NODE_BACKEND = 'tensorflow';
 export async function activateNative(name: NativeBackendName): Promise<NativeOutcome> {
   const pkg = PACKAGES[name];
   const hint = INSTALL_HINTS[name];
-  // TensorFlow's start-up notices (oneDNN, CPU features) go to stderr unless told otherwise;
-  // library code does not print.
+  // Library code does not print: this quiets TensorFlow's own INFO/WARNING log. (TF 2.21 still
+  // writes its "oneDNN custom operations are on" notice, logged before this setting is read.)
   process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
   try {
     // A variable specifier: the package is optional and has no types here.
