@@ -1,6 +1,7 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { createRequire } from 'node:module';
 import { compareCommand } from './commands/compare.js';
+import { backendsCommand } from './commands/backends.js';
 import { dataCommand } from './commands/data.js';
 import { deriveCommand } from './commands/derive.js';
 import { exportCommand } from './commands/export.js';
@@ -13,6 +14,7 @@ import { sampleCommand } from './commands/sample.js';
 import { schemaCommand } from './commands/schema.js';
 import { serveCommand } from './commands/serve.js';
 import { sweepCommand } from './commands/sweep.js';
+import { setupCommand } from './commands/setup.js';
 import { validateCommand } from './commands/validate.js';
 import { watchCommand } from './commands/watch.js';
 import { workerCommand } from './commands/worker.js';
@@ -42,6 +44,8 @@ const COMMANDS: CommandFactory[] = [
   sweepCommand as CommandFactory,
   workerCommand as CommandFactory,
   compareCommand as CommandFactory,
+  setupCommand as CommandFactory,
+  backendsCommand as CommandFactory,
 ];
 
 /**

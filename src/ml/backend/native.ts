@@ -15,14 +15,11 @@ const PACKAGES: Record<NativeBackendName, string> = {
 
 const INSTALL_HINTS: Record<NativeBackendName, string> = {
   'tensorflow-gpu':
-    `Install it with \`npm install ${PACKAGES['tensorflow-gpu']}@${tf.version_core}\` on Linux with an NVIDIA GPU, ` +
-    'CUDA 11.2 and cuDNN 8.1; its install script downloads libtensorflow 2.9.1 (offline: point ' +
-    'TFJS_NODE_BASE_URI at a mirror, or place deps/lib/libtensorflow.so.2.9.1 in the package first). ' +
-    "Or request 'wasm' or 'auto'.",
+    'Run `dsl setup tensorflow --gpu` (Linux, an NVIDIA GPU with a CUDA 12 driver): it builds ' +
+    `${PACKAGES['tensorflow-gpu']} against the pip wheel's TensorFlow. Or request 'wasm' or 'auto'.`,
   tensorflow:
-    `Install it with \`npm install ${PACKAGES.tensorflow}@${tf.version_core}\`; its install script downloads ` +
-    'libtensorflow 2.9.1 (offline: point TFJS_NODE_BASE_URI at a mirror, or place ' +
-    "deps/lib/libtensorflow.so.2.9.1 in the package first). Or request 'wasm' or 'auto'.",
+    `Run \`dsl setup tensorflow\`: it builds ${PACKAGES.tensorflow} against the pip wheel's TensorFlow ` +
+    "(its own install script would download libtensorflow 2.9.1). Or request 'wasm' or 'auto'.",
 };
 
 export type NativeOutcome = { readonly ok: true } | { readonly ok: false; readonly reason: string; readonly hint: string };
@@ -34,6 +31,9 @@ const TFJS_NODE_BACKEND = 'tensorflow';
 export async function activateNative(name: NativeBackendName): Promise<NativeOutcome> {
   const pkg = PACKAGES[name];
   const hint = INSTALL_HINTS[name];
+  // Library code does not print: this quiets TensorFlow's own INFO/WARNING log. (TF 2.21 still
+  // writes its "oneDNN custom operations are on" notice, logged before this setting is read.)
+  process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
   try {
     // A variable specifier: the package is optional and has no types here.
     const specifier: string = pkg;

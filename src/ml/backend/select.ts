@@ -8,6 +8,8 @@ import { firstLine, threadCount } from './text.js';
 import { registerTrainingKernels } from './kernels/register.js';
 import { onednnActive, registerOnednnKernels } from './kernels/onednn.js';
 import { loadOnednnAddon } from './native/onednn_addon.js';
+import { registerTensorflowPaddingKernels } from './kernels/tensorflow_padding.js';
+import { tensorflowOverWasm } from './measured.js';
 import { activateNative, type NativeBackendName } from './native.js';
 import {
   AUTO_ORDER,
@@ -91,7 +93,9 @@ async function start(name: BackendName, threads: number, webgpu: Parameters<type
 async function startNative(name: NativeBackendName): Promise<Attempt> {
   const outcome = await activateNative(name);
   if (!outcome.ok) return outcome;
-  // Native TensorFlow has every gradient kernel; it manages its own threads.
+  // Native TensorFlow has every gradient kernel but throws for explicit pads in the convolution
+  // gradients; it manages its own threads.
+  registerTensorflowPaddingKernels();
   return { ok: true, started: { threads: null, simd: null, degraded: null } };
 }
 
@@ -135,7 +139,9 @@ async function startCpu(): Promise<Attempt> {
 }
 
 function describe(name: BackendName, requested: BackendRequest, started: Started, skipped: SkippedBackend[]): BackendInfo {
-  const details = detailText(name, started);
+  // auto's line says why it took native TensorFlow over wasm, which also runs everywhere.
+  const why = requested === 'auto' && name === 'tensorflow' ? `; auto: ${tensorflowOverWasm()}` : '';
+  const details = detailText(name, started) + why;
   const skippedText = skipped.length > 0 ? `; skipped ${skipped.map((s) => `${s.name}: ${s.reason}`).join(', ')}` : '';
   return {
     name,

@@ -1,9 +1,13 @@
 import { afterEach, beforeAll, describe, it } from 'vitest';
 import { checkWebgpuDevice, probeWebgpu, selectBackend } from '../../../src/ml/backend/index.js';
+import { TENSORFLOW, tensorflowRequiredButMissing } from './tensorflow.js';
 import { softwareAllowedByEnv, WEBGPU_ENV } from '../../../src/ml/backend/webgpu.js';
 
-/** The backends every op is checked on; webgpu only where an adapter exists (see WEBGPU). */
-export const BACKENDS = ['cpu', 'wasm', 'webgpu'] as const;
+/**
+ * The backends every op is checked on; webgpu only where an adapter exists (see WEBGPU),
+ * tensorflow only where `dsl setup tensorflow` has built it (see TENSORFLOW).
+ */
+export const BACKENDS = ['cpu', 'wasm', 'webgpu', 'tensorflow'] as const;
 export type TestBackend = (typeof BACKENDS)[number];
 
 /**
@@ -46,6 +50,7 @@ async function webgpuForTests(): Promise<WebgpuForTests> {
 /** Makes `name` active (wasm on all cores, with the training kernels registered; webgpu on any adapter). */
 export async function useBackend(name: TestBackend): Promise<void> {
   if (name === 'webgpu' && !WEBGPU.available) throw new Error(`webgpu is not available here: ${WEBGPU.reason}`);
+  if (name === 'tensorflow' && !TENSORFLOW.available) throw new Error(`tensorflow is not available here: ${TENSORFLOW.reason}`);
   await selectBackend(name, { threads: 'auto', webgpuSoftware: true });
 }
 
@@ -61,6 +66,11 @@ export function describeBackends(title: string, body: (backend: TestBackend) => 
       describe.skip(`${title} on webgpu (skipped: ${WEBGPU.reason})`, () => body(backend));
       continue;
     }
+    if (backend === 'tensorflow' && !TENSORFLOW.available) {
+      if (tensorflowRequiredButMissing()) describe(`${title} on tensorflow`, () => it('runs: CI requires the tensorflow backend', () => { throw new Error(TENSORFLOW.reason); }));
+      else describe.skip(`${title} on tensorflow (skipped: ${TENSORFLOW.reason})`, () => body(backend));
+      continue;
+    }
     describe(`${title} on ${backend}`, () => {
       beforeAll(() => useBackend(backend));
       if (backend === 'webgpu') afterEach(() => checkWebgpuDevice());
@@ -70,13 +80,16 @@ export function describeBackends(title: string, body: (backend: TestBackend) => 
 }
 
 /** The backends whose results are compared with cpu's. */
-export const COMPARED = ['wasm', 'webgpu'] as const;
+export const COMPARED = ['wasm', 'webgpu', 'tensorflow'] as const;
 
-/** `it(`cpu and ${backend} ${title}`)` for wasm and webgpu; the webgpu one skipped, with the reason, where it cannot run. */
+/** `it(`cpu and ${backend} ${title}`)` for wasm, webgpu and tensorflow; each skipped, with the reason, where it cannot run. */
 export function itAgreesWithCpu(title: string, fn: (backend: (typeof COMPARED)[number]) => void | Promise<void>): void {
   for (const backend of COMPARED) {
     if (backend === 'webgpu' && !WEBGPU.available) it.skip(`cpu and webgpu ${title} (skipped: ${WEBGPU.reason})`, () => fn(backend));
-    else it(`cpu and ${backend} ${title}`, () => fn(backend));
+    else if (backend === 'tensorflow' && !TENSORFLOW.available) {
+      if (tensorflowRequiredButMissing()) it(`cpu and tensorflow ${title}: CI requires the tensorflow backend`, () => { throw new Error(TENSORFLOW.reason); });
+      else it.skip(`cpu and tensorflow ${title} (skipped: ${TENSORFLOW.reason})`, () => fn(backend));
+    } else it(`cpu and ${backend} ${title}`, () => fn(backend));
   }
 }
 
