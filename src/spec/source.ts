@@ -130,7 +130,8 @@ export function setSource(argument: string, path: SpecPath, value: unknown, valu
   };
 }
 
-function hasIn(value: unknown, path: SpecPath): boolean {
+/** Whether `path` leads to a value inside `value`. */
+export function hasIn(value: unknown, path: SpecPath): boolean {
   let node = value;
   for (const segment of path) {
     if (node === null || typeof node !== 'object' || !(String(segment) in node)) return false;

@@ -2,7 +2,7 @@ import { locateIn } from '../../spec/load.js';
 import type { Override } from '../../spec/overrides.js';
 import { hasErrors, type Location, type Problem, type SpecPath } from '../../spec/problems.js';
 import { resolveSpec, type Resolution, type ResolveOptions } from '../../spec/resolve.js';
-import type { SourceText } from '../../spec/source.js';
+import { hasIn, type SourceText } from '../../spec/source.js';
 import { expandSweep, keyPath, trialLabel, type SweepSection, type TrialDef } from './trials.js';
 
 /** A trial and its resolved spec (present when the trial is valid). */
@@ -100,11 +100,3 @@ function sweepSource(path: SpecPath, value: unknown, where: SpecPath, keyWhere: 
   };
 }
 
-function hasIn(value: unknown, path: SpecPath): boolean {
-  let node = value;
-  for (const segment of path) {
-    if (node === null || typeof node !== 'object' || !(String(segment) in node)) return false;
-    node = (node as Record<string, unknown>)[String(segment)];
-  }
-  return true;
-}
