@@ -53,6 +53,8 @@ function readmeCitations(text: string): { mention: string; sections: string[] }[
   });
 }
 
+const OUTPUTS = ['report.md', 'summary.md'];
+
 describe('documentation cited by messages', () => {
   const files = sourceFiles('src');
   const headings = readmeHeadings();
@@ -88,8 +90,8 @@ describe('documentation cited by messages', () => {
       for (const text of stringLiterals(file)) {
         for (const match of text.matchAll(/([\w./-]+\.md)\b(?!\.)/g)) {
           const cited = match[1]!.replace(/^(\.\.?\/)+/, '');
-          // Files a run writes (report.md) are outputs, not documentation.
-          if (cited !== 'report.md' && !existsSync(join(repoRoot, cited))) wrong.push(`${file}: "${text.trim()}" cites ${match[1]}, which the repository does not have`);
+          // Files a run or a sweep writes are outputs, not documentation.
+          if (!OUTPUTS.includes(cited) && !existsSync(join(repoRoot, cited))) wrong.push(`${file}: "${text.trim()}" cites ${match[1]}, which the repository does not have`);
         }
         if (text.includes('§')) wrong.push(`${file}: "${text.trim()}" cites a numbered section of a document`);
       }
