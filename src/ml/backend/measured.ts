@@ -1,6 +1,6 @@
 /**
- * Measured search-iteration times behind `auto`'s order on the CPU (README section
- * "Native TensorFlow: dsl setup tensorflow"): `npm run bench -- --only search --backends wasm,tensorflow --sizes 16/16,32/32`,
+ * Measured search-iteration times behind `auto`'s order on the CPU
+ * (README section "Native TensorFlow: dsl setup tensorflow"): `npm run bench -- --only search --backends wasm,tensorflow --sizes 16/16,32/32`,
  * batch 16, 2 cores (AVX-512) under a load average of about 4, tfjs 4.22, TF 2.21.
  */
 export interface MeasuredIteration {
