@@ -24,3 +24,11 @@ export async function resolveForCommand(file: string, options: SpecOptions, outp
   }
   return resolution;
 }
+
+/** `--set` values plus the `--backend` and `--threads` flags, as the spec overrides they stand for. */
+export function withBackendFlags(options: { set: string[]; backend?: string; threads?: string }): string[] {
+  const overrides = [...options.set];
+  if (options.backend) overrides.push(`runtime.backend=${options.backend}`);
+  if (options.threads) overrides.push(`runtime.threads=${options.threads}`);
+  return overrides;
+}

@@ -6,7 +6,7 @@ import { STAGE_NAMES, type StageName } from '../../compile/stages.js';
 import { BACKEND_REQUESTS } from '../../ml/backend/types.js';
 import { dim, yellow, type Output } from '../output.js';
 import { progressReporter } from '../progress.js';
-import { collect, resolveForCommand } from '../specArgs.js';
+import { collect, resolveForCommand, withBackendFlags } from '../specArgs.js';
 
 export function runCommand(output: Output, setExit: (code: number) => void) {
   return new Command('run')
@@ -19,10 +19,7 @@ export function runCommand(output: Output, setExit: (code: number) => void) {
     .addOption(new Option('--until <stage>', 'stop after this stage').choices(STAGE_NAMES))
     .option('--quiet', 'print only the outcome of each stage')
     .action(async (file, options) => {
-      const overrides = [...options.set];
-      if (options.backend) overrides.push(`runtime.backend=${options.backend}`);
-      if (options.threads) overrides.push(`runtime.threads=${options.threads}`);
-      const resolution = await resolveForCommand(file, { set: overrides }, output);
+      const resolution = await resolveForCommand(file, { set: withBackendFlags(options) }, output);
       if (!resolution.spec || !resolution.space) return setExit(1);
       const spec = resolution.spec;
       const { compile } = await import('../../compile/graph.js');

@@ -3,7 +3,7 @@ import { BACKEND_REQUESTS } from '../../ml/backend/types.js';
 import { atCommandEnd } from '../cleanup.js';
 import { UserError } from '../errors.js';
 import { dim, type Output } from '../output.js';
-import { collect, resolveForCommand } from '../specArgs.js';
+import { collect, resolveForCommand, withBackendFlags } from '../specArgs.js';
 import { trainFromLocation } from './interopShared.js';
 
 const count = (value: string): number => {
@@ -31,10 +31,7 @@ export function sampleCommand(output: Output, setExit: (code: number) => void) {
     .option('--threads <n>', 'wasm threads (overrides runtime.threads)')
     .option('--set <key=value>', 'override a spec value (repeatable)', collect, [])
     .action(async (file, options) => {
-      const overrides = [...options.set];
-      if (options.backend) overrides.push(`runtime.backend=${options.backend}`);
-      if (options.threads) overrides.push(`runtime.threads=${options.threads}`);
-      const resolution = await resolveForCommand(file, { set: overrides }, output);
+      const resolution = await resolveForCommand(file, { set: withBackendFlags(options) }, output);
       if (!resolution.spec || !resolution.space) return setExit(1);
       const spec = resolution.spec;
       const { trainedWeights } = await import('../../interop/trainedWeights.js');
