@@ -7,7 +7,7 @@ import type { WatchOutput } from '../../watch/notices.js';
 import { UserError } from '../errors.js';
 import { dim, green, red, yellow, type Output } from '../output.js';
 import { progressReporter } from '../progress.js';
-import { collect } from '../specArgs.js';
+import { collect, withBackendFlags } from '../specArgs.js';
 import { DEFAULT_HOST, parsePort } from './serve.js';
 
 export function watchCommand(output: Output, setExit: (code: number) => void) {
@@ -24,9 +24,7 @@ export function watchCommand(output: Output, setExit: (code: number) => void) {
     .action(async (file, options) => {
       // Watch a spec that exists; everything else about it is reported, and fixed, while watching.
       if (!existsSync(file)) throw new UserError(`cannot read spec file ${file}`, { hint: 'watch mode needs the spec file to exist' });
-      const overrides = [...options.set];
-      if (options.backend) overrides.push(`runtime.backend=${options.backend}`);
-      if (options.threads) overrides.push(`runtime.threads=${options.threads}`);
+      const overrides = withBackendFlags(options);
       const { startWatch } = await import('../../watch/driver.js');
       const { RUNNERS } = await import('../../run/stages/index.js');
       const { releaseBackend, selectBackend } = await import('../../ml/backend/select.js');
