@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { tf } from '../ml/tf.js';
-import { FLOP_FORMULA } from './flops.js';
+import { FLOP_FORMULA } from '../nas/iterationWork.js';
 import { pairLabel, parseOptions, USAGE, type BenchOptions } from './options.js';
 import { AUTHORS_VARIANT, authorsCodeProblem, pythonCommand, runPytorch, type PytorchCase, type PytorchResult } from './pytorch.js';
 import { toJson, toText, type BenchReport } from './report.js';

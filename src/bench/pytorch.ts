@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { networkCost } from '../nas/count.js';
 import { buildSpace } from '../nas/space.js';
 import { resolveExperiment } from './experiments.js';
-import { iterationFlops, type ImageCounts } from './flops.js';
+import { iterationFlops, type ImageCounts } from '../nas/iterationWork.js';
 import { pairLabel } from './options.js';
 
 export const PYTORCH_SCRIPT = fileURLToPath(new URL('../../scripts/pytorch-reference/search_iteration.py', import.meta.url));

@@ -2,7 +2,7 @@
 import type { CaseResult } from './run.js';
 import type { StartupMeasurement } from './startup.js';
 import { sweepText, type SweepBench } from './sweep.js';
-import { FLOP_FORMULA } from './flops.js';
+import { FLOP_FORMULA } from '../nas/iterationWork.js';
 import { pairLabel } from './options.js';
 import { AUTHORS_VARIANT, type PytorchResult } from './pytorch.js';
 

@@ -9,7 +9,7 @@ import { useOnednnKernels } from '../ml/backend/kernels/onednn.js';
 import { FAST_PATH, STRAIGHT_PATH, type FastPath } from '../ml/fastPath.js';
 import { tf } from '../ml/tf.js';
 import { resolveExperiment, searchGame, trainGame, type BenchGame } from './cases.js';
-import { iterationFlops, type ImageCounts } from './flops.js';
+import { iterationFlops, type ImageCounts } from '../nas/iterationWork.js';
 import { measureInterleaved, referenceConvGflops, wasmHeapBytes, type GameMeasurement } from './measure.js';
 
 export type CaseKind = 'search' | 'train';

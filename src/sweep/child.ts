@@ -1,6 +1,7 @@
 import { nodeSpecHost } from '../io/specHost.js';
 import type { BackendInfo } from '../ml/backend/types.js';
 import { releaseBackend, selectBackend } from '../ml/backend/select.js';
+import { backendOptionsFor } from '../run/backendOptions.js';
 import { compileSweep, type CompiledSweep } from './compileTrials.js';
 import { resolveSweep } from './core/resolveTrials.js';
 import type { FromTrialProcess, ToTrialProcess, TrialRequest } from './protocol.js';
@@ -35,7 +36,7 @@ async function handle(request: TrialRequest): Promise<void> {
     send({ type: 'refused', fingerprint: request.fingerprint, message: typeof compiled === 'string' ? compiled : 'no trial of this sweep has that fingerprint (was the spec edited since the sweep started?)' });
     return;
   }
-  backend ??= await selectBackend(trial.spec.runtime.backend, { threads: request.threads ?? trial.spec.runtime.threads });
+  backend ??= await selectBackend(trial.spec.runtime.backend, backendOptionsFor(trial.spec, undefined, request.threads ?? trial.spec.runtime.threads));
   const record = await runTrial({
     trial,
     specFile: request.specFile,

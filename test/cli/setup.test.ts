@@ -61,10 +61,27 @@ describe('dsl backends', () => {
     for (const b of backends.filter((x) => !x.works)) expect(b.hint, b.name).toBeTruthy();
     if (installed) {
       expect(byName.get('tensorflow')).toMatchObject({ works: true, detail: 'native TensorFlow on the CPU' });
-      expect(auto).toMatch(/^backend (tensorflow|tensorflow-gpu|webgpu) /);
+      expect(auto).toMatch(/^backend (tensorflow|tensorflow-gpu|webgpu|wasm) /);
     } else {
       expect(byName.get('tensorflow')).toMatchObject({ works: false });
       expect(byName.get('tensorflow')!.hint).toContain('dsl setup tensorflow');
     }
+  });
+
+  it("with a spec, ranks the CPU routes for its search iteration and auto says why it took one", async () => {
+    const result = await runDsl(['backends', 'experiments/cifar10.yaml', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const { auto, estimates } = JSON.parse(result.stdout) as { auto: string; estimates: { route: string; ms: number }[] };
+    // The paper's widths at batch 64: tens of GFLOP per search iteration, a minute or more on 2 cores.
+    expect(estimates.map((e) => e.route).sort()).toEqual(['tensorflow', 'wasm', 'wasm+onednn']);
+    expect(estimates[estimates.length - 1]!.route).toBe('wasm');
+    for (const e of estimates) expect(e.ms).toBeGreaterThan(30_000);
+    expect(auto).toMatch(/auto: (measured fastest|the only CPU route here|the fastest that started)[^)]* \(\d+ GFLOP\)/);
+    const text = await runDsl(['backends', 'experiments/cifar10.yaml']);
+    expect(text.stdout).toMatch(/measured CPU routes, estimated per search iteration of experiments\/cifar10\.yaml \(\d+ GFLOP\): \S+ \d+\.\d s, /);
+    const bad = await runDsl(['backends', 'no-such.yaml']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('no-such.yaml');
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
   });
 });

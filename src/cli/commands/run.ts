@@ -33,7 +33,8 @@ export function runCommand(output: Output, setExit: (code: number) => void) {
       const { releaseBackend, selectBackend } = await import('../../ml/backend/select.js');
       atCommandEnd(releaseBackend);
       const report = progressReporter(output, { quiet: Boolean(options.quiet) });
-      const backend = await selectBackend(spec.runtime.backend, { threads: spec.runtime.threads });
+      const { backendOptionsFor } = await import('../../run/backendOptions.js');
+      const backend = await selectBackend(spec.runtime.backend, backendOptionsFor(spec, resolution.space));
       report({ type: 'backend', summary: backend.summary });
       if (backend.hint !== undefined && !options.quiet) output.err(dim(output, backend.hint));
       const graph = compile(spec, resolution.space, fileContext);

@@ -39,7 +39,8 @@ export function sampleCommand(output: Output, setExit: (code: number) => void) {
       const latents = options.latents ? await readLatents(options.latents) : undefined;
       const { releaseBackend, selectBackend } = await import('../../ml/backend/select.js');
       atCommandEnd(releaseBackend);
-      const backend = await selectBackend(spec.runtime.backend, { threads: spec.runtime.threads });
+      const { backendOptionsFor } = await import('../../run/backendOptions.js');
+      const backend = await selectBackend(spec.runtime.backend, backendOptionsFor(spec, resolution.space));
       output.err(dim(output, backend.summary));
       const { generatorWithWeights } = await import('../../interop/generatorLoad.js');
       const { writeSamples } = await import('../../interop/samples.js');

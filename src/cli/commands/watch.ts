@@ -28,6 +28,7 @@ export function watchCommand(output: Output, setExit: (code: number) => void) {
       const { startWatch } = await import('../../watch/driver.js');
       const { RUNNERS } = await import('../../run/stages/index.js');
       const { releaseBackend, selectBackend } = await import('../../ml/backend/select.js');
+      const { backendOptionsFor } = await import('../../run/backendOptions.js');
       atCommandEnd(releaseBackend);
       const { formatProblems, summarize } = await import('../../spec/format.js');
       const progress = progressReporter(output, { quiet: Boolean(options.quiet) });
@@ -68,7 +69,7 @@ export function watchCommand(output: Output, setExit: (code: number) => void) {
         cwd: process.cwd(),
         runners: RUNNERS,
         backend: async (spec) => {
-          const backend = await selectBackend(spec.runtime.backend, { threads: spec.runtime.threads });
+          const backend = await selectBackend(spec.runtime.backend, backendOptionsFor(spec));
           progress({ type: 'backend', summary: backend.summary });
           return backend;
         },

@@ -1,6 +1,6 @@
 export { releaseBackend, selectBackend } from './select.js';
 export {
-  AUTO_ORDER,
+  AUTO_GPU_ORDER,
   BACKEND_REQUESTS,
   BackendUnavailableError,
   type BackendInfo,
@@ -9,6 +9,7 @@ export {
   type SelectBackendOptions,
   type SkippedBackend,
 } from './types.js';
+export { choiceReason, estimateMs, rankRoutes, type RouteEstimate, type Workload } from './choose.js';
 export { registerTrainingKernels, replacedKernel, trainingKernelNames, type PatchedBackend } from './kernels/register.js';
 export {
   checkWebgpuDevice,

@@ -1,21 +1,33 @@
 /**
- * Measured search-iteration times behind `auto`'s order on the CPU
- * (README section "Native TensorFlow: dsl setup tensorflow"): `npm run bench -- --only search --backends wasm,tensorflow --sizes 16/16,32/32`,
- * batch 16, 2 cores (AVX-512) under a load average of about 4, tfjs 4.22, TF 2.21.
+ * Measured search-iteration times behind `auto`'s choice among the CPU backends (README section
+ * "Which backend for which size"). One quiet 2-core machine (AMD EPYC, AVX-512), tfjs 4.22,
+ * TensorFlow 2.21, oneDNN 2.6; batch 16 (D split 8/8, G 16), n_critic 1:
+ * `npm run bench -- --only search,paper --backends wasm,tensorflow --compare-conv --paper-batches 16`.
+ * The work of an iteration is its useful FLOP (src/nas/iterationWork.ts), so a spec of any size is
+ * placed between the rows.
  */
+
+/** A CPU route `auto` can take: wasm with XNNPACK's or oneDNN's convolutions, or native TensorFlow. */
+export type CpuRoute = 'wasm' | 'wasm+onednn' | 'tensorflow';
+
 export interface MeasuredIteration {
+  /** Super-network widths G/D. */
   readonly widths: string;
-  readonly wasmMs: number;
-  readonly tensorflowMs: number;
+  /** Useful GFLOP of the iteration. */
+  readonly gflop: number;
+  /** Median milliseconds per iteration on each route. */
+  readonly ms: Readonly<Record<CpuRoute, number>>;
 }
 
+/** Ordered by work. */
 export const MEASURED_SEARCH: readonly MeasuredIteration[] = [
-  { widths: '16/16', wasmMs: 2640, tensorflowMs: 2010 },
-  { widths: '32/32', wasmMs: 10476, tensorflowMs: 4613 },
+  { widths: '16/16', gflop: 61.5, ms: { wasm: 1743, 'wasm+onednn': 1202, tensorflow: 1625 } },
+  { widths: '32/32', gflop: 237, ms: { wasm: 4618, 'wasm+onednn': 1806, tensorflow: 2536 } },
+  { widths: '160/80', gflop: 3488, ms: { wasm: 86000, 'wasm+onednn': 21894, tensorflow: 22365 } },
 ];
 
-/** Why auto takes tensorflow over wasm, from the figures: e.g. `2.3x wasm's speed at 32/32`. */
-export function tensorflowOverWasm(): string {
-  const ratios = MEASURED_SEARCH.map((m) => `${(m.wasmMs / m.tensorflowMs).toFixed(1)}x at ${m.widths}`);
-  return `measured faster than wasm per search iteration: ${ratios.join(', ')}`;
-}
+export const ROUTE_LABELS: Readonly<Record<CpuRoute, string>> = {
+  wasm: 'wasm',
+  'wasm+onednn': 'wasm with oneDNN convolutions',
+  tensorflow: 'tensorflow',
+};

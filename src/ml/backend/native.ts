@@ -3,6 +3,7 @@
  * install script downloads libtensorflow, which fails offline, so they are detected at run
  * time with a dynamic import and their absence is normal.
  */
+import { createRequire } from 'node:module';
 import { tf } from '../tf.js';
 import { firstLine } from './text.js';
 
@@ -23,6 +24,16 @@ const INSTALL_HINTS: Record<NativeBackendName, string> = {
 };
 
 export type NativeOutcome = { readonly ok: true } | { readonly ok: false; readonly reason: string; readonly hint: string };
+
+/** Whether the package resolves from here (installed), without loading TensorFlow. */
+export function nativeInstalled(name: NativeBackendName): boolean {
+  try {
+    createRequire(import.meta.url).resolve(PACKAGES[name]);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** The registered name of both native packages' backend. */
 const TFJS_NODE_BACKEND = 'tensorflow';

@@ -9,10 +9,11 @@ import { registerTrainingKernels } from './kernels/register.js';
 import { onednnActive, registerOnednnKernels } from './kernels/onednn.js';
 import { loadOnednnAddon } from './native/onednn_addon.js';
 import { registerTensorflowPaddingKernels } from './kernels/tensorflow_padding.js';
-import { tensorflowOverWasm } from './measured.js';
-import { activateNative, type NativeBackendName } from './native.js';
+import { choiceReason, rankRoutes, type RouteEstimate, type Workload } from './choose.js';
+import type { CpuRoute } from './measured.js';
+import { activateNative, nativeInstalled, type NativeBackendName } from './native.js';
 import {
-  AUTO_ORDER,
+  AUTO_GPU_ORDER,
   BackendUnavailableError,
   type BackendInfo,
   type BackendName,
@@ -36,28 +37,68 @@ interface Started {
 type Attempt = { readonly ok: true; readonly started: Started } | { readonly ok: false; readonly reason: string; readonly hint: string };
 
 /**
- * Makes the requested backend active (trying tensorflow-gpu, webgpu on a hardware adapter,
- * tensorflow, wasm, cpu in turn for 'auto') and registers the kernels training needs on it.
+ * Makes the requested backend active and registers the kernels training needs on it. 'auto'
+ * tries the GPU backends (tensorflow-gpu, then webgpu on a hardware adapter), then the CPU
+ * routes installed here in the order measured fastest for `options.workload` (src/ml/backend/
+ * measured.ts), then cpu.
  * @throws BackendUnavailableError when an explicitly requested backend cannot be used.
  */
 export async function selectBackend(request: BackendRequest, options: SelectBackendOptions = {}): Promise<BackendInfo> {
   const threads = resolveThreads(options.threads);
-  const candidates: readonly BackendName[] = request === 'auto' ? AUTO_ORDER : [request];
   // 'auto' never takes a software WebGPU adapter: on a CPU, wasm is 10-20x faster.
   const webgpu = request === 'webgpu' ? { allowSoftware: options.webgpuSoftware ?? softwareAllowedByEnv() } : { allowSoftware: false, hardwareOnly: true };
-  const skipped: SkippedBackend[] = [];
-  for (const name of candidates) {
-    const attempt = await start(name, threads, webgpu);
-    if (attempt.ok) {
-      return describe(name, request, attempt.started, skipped);
-    }
-    if (request !== 'auto') throw new BackendUnavailableError(name, attempt.reason, attempt.hint);
-    skipped.push({ name, reason: attempt.reason });
+  if (request !== 'auto') {
+    const attempt = await start(request, threads, webgpu);
+    if (!attempt.ok) throw new BackendUnavailableError(request, attempt.reason, attempt.hint);
+    return describe(request, request, attempt.started, [], null);
   }
+  const skipped: SkippedBackend[] = [];
+  const unfit = options.unfit ?? {};
+  const tryStart = async (name: BackendName): Promise<Started | null> => {
+    const reason = unfit[name];
+    if (reason !== undefined) {
+      skipped.push({ name, reason });
+      return null;
+    }
+    const attempt = await start(name, threads, webgpu);
+    if (attempt.ok) return attempt.started;
+    skipped.push({ name, reason: attempt.reason });
+    return null;
+  };
+  for (const name of AUTO_GPU_ORDER) {
+    const started = await tryStart(name);
+    if (started) return describe(name, request, started, skipped, null);
+  }
+  const ranked = cpuRoutes(options.workload);
+  // Said, as a GPU backend's absence is: the route a user may want to install.
+  if (!ranked.routes.some((r) => r.route === 'tensorflow')) skipped.push({ name: 'tensorflow', reason: 'not installed' });
+  for (const { route } of ranked.routes) {
+    const name: BackendName = route === 'tensorflow' ? 'tensorflow' : 'wasm';
+    const started = await tryStart(name);
+    if (started) return describe(name, request, started, skipped, choiceReason(startedRoute(name, started), ranked.routes, ranked.workload));
+  }
+  const started = await tryStart('cpu');
+  if (started) return describe('cpu', request, started, skipped, null);
   // cpu is always registered by @tensorflow/tfjs; reaching here means it failed too.
   const reasons = skipped.map((s) => `${s.name}: ${s.reason}`).join(', ');
   throw new BackendUnavailableError('cpu', `no backend could start (${reasons})`, 'Reinstall @tensorflow/tfjs.');
 }
+
+/**
+ * Without a spec (e.g. `dsl backends`), the routes are ranked at the smallest measured size.
+ * tensorflow counts as a route where its package resolves; whether it starts is known only by
+ * starting it, and one that fails gives way to the next.
+ */
+function cpuRoutes(workload: Workload | undefined): { routes: RouteEstimate[]; workload: Workload } {
+  const w = workload ?? { gflop: 61.5 };
+  const available: CpuRoute[] = [loadOnednnAddon().ok ? 'wasm+onednn' : 'wasm'];
+  if (nativeInstalled('tensorflow')) available.push('tensorflow');
+  return { routes: rankRoutes(available, w), workload: w };
+}
+
+/** The route a started backend runs: wasm's convolutions are oneDNN's only where they registered. */
+const startedRoute = (name: BackendName, started: Started): CpuRoute =>
+  name === 'tensorflow' ? 'tensorflow' : started.convolutions?.startsWith('oneDNN') ? 'wasm+onednn' : 'wasm';
 
 function resolveThreads(threads: SelectBackendOptions['threads']): number {
   if (threads === undefined || threads === 'auto') return os.availableParallelism();
@@ -138,10 +179,9 @@ async function startCpu(): Promise<Attempt> {
   return { ok: true, started: { threads: 1, simd: false, degraded: null } };
 }
 
-function describe(name: BackendName, requested: BackendRequest, started: Started, skipped: SkippedBackend[]): BackendInfo {
-  // auto's line says why it took native TensorFlow over wasm, which also runs everywhere.
-  const why = requested === 'auto' && name === 'tensorflow' ? `; auto: ${tensorflowOverWasm()}` : '';
-  const details = detailText(name, started) + why;
+/** `why`: auto's reason for a CPU route, from the measured figures (it heads the run's output). */
+function describe(name: BackendName, requested: BackendRequest, started: Started, skipped: SkippedBackend[], why: string | null): BackendInfo {
+  const details = detailText(name, started) + (why === null ? '' : `; ${why}`);
   const skippedText = skipped.length > 0 ? `; skipped ${skipped.map((s) => `${s.name}: ${s.reason}`).join(', ')}` : '';
   return {
     name,

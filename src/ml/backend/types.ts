@@ -1,3 +1,5 @@
+import type { Workload } from './choose.js';
+
 /** Backend names a user may request; the list is also the union type. */
 export const BACKEND_REQUESTS = ['auto', 'tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendRequest = (typeof BACKEND_REQUESTS)[number];
@@ -6,10 +8,11 @@ export type BackendRequest = (typeof BACKEND_REQUESTS)[number];
 export type BackendName = Exclude<BackendRequest, 'auto'>;
 
 /**
- * The order `auto` tries: the GPU backends first (native CUDA, then WebGPU on a hardware adapter:
- * `auto` never takes a software one), then the CPU ones.
+ * The GPU backends `auto` tries first, in this order (native CUDA, then WebGPU on a hardware
+ * adapter: `auto` never takes a software one); then the CPU routes, fastest first for the spec's
+ * size (src/ml/backend/choose.ts), then cpu.
  */
-export const AUTO_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
+export const AUTO_GPU_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'webgpu'];
 
 export interface SelectBackendOptions {
   /** Worker threads for wasm; 'auto' (the default) = os.availableParallelism(). */
@@ -20,6 +23,10 @@ export interface SelectBackendOptions {
    * environment variable DSL_WEBGPU_ALLOW_SOFTWARE=1. Never applies to 'auto'.
    */
   readonly webgpuSoftware?: boolean;
+  /** The spec's work per search iteration, by which 'auto' ranks the CPU routes; absent: the smallest measured size. */
+  readonly workload?: Workload;
+  /** Backends 'auto' must pass over, with why (e.g. a wasm heap too small for the spec's batch). */
+  readonly unfit?: Partial<Readonly<Record<BackendName, string>>>;
 }
 
 export interface SkippedBackend {

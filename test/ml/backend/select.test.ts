@@ -4,10 +4,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BackendUnavailableError, selectBackend } from '../../../src/ml/backend/index.js';
 import { tf } from '../../../src/ml/tf.js';
+import { loadOnednnAddon } from '../../../src/ml/backend/native/onednn_addon.js';
 import { TENSORFLOW } from '../helpers/tensorflow.js';
 
-// Where `dsl setup tensorflow` has built the native backend (CI), auto takes it: see test/ml/backend/tensorflow_training.test.ts.
-const withoutTensorflow = TENSORFLOW.available ? ' (skipped: the tensorflow backend is installed here, and auto takes it)' : '';
+// Where `dsl setup tensorflow` has built the native backend (CI), auto may take it: the cases below.
+const withoutTensorflow = TENSORFLOW.available ? ' (skipped: the tensorflow backend is installed here)' : '';
+const onednn = loadOnednnAddon().ok;
 
 describe('selectBackend', () => {
   it.skipIf(TENSORFLOW.available)(`'auto' skips the missing native backends and webgpu (no GPU here) and starts threaded wasm on every core${withoutTensorflow}`, async () => {
@@ -29,7 +31,8 @@ describe('selectBackend', () => {
     // oneDNN where its addon is built (test/ml/backend/onednn.test.ts), else why not.
     expect(info.convolutions).toMatch(/^(oneDNN \d+\.\d+\.\d+|wasm \(.+\))$/);
     expect(info.summary).toBe(
-      `backend wasm (threaded SIMD, ${threads} threads; convolutions ${info.convolutions}); skipped tensorflow-gpu: not installed, webgpu: ${webgpu}, tensorflow: not installed`,
+      `backend wasm (threaded SIMD, ${threads} threads; convolutions ${info.convolutions}; auto: the only CPU route here; about ${onednn ? '1.2' : '1.7'} s per this spec's search iteration (62 GFLOP)); ` +
+        `skipped tensorflow-gpu: not installed, webgpu: ${webgpu}, tensorflow: not installed`,
     );
     expect(tf.getBackend()).toBe('wasm');
   });
@@ -56,12 +59,23 @@ describe('selectBackend', () => {
     expect(other.summary).toMatch(/; 1 thread requested, but wasm already runs \d+ in this process\)$/);
   });
 
-  it.skipIf(!TENSORFLOW.available)(`'auto' takes the tensorflow backend where it is built, and says what it skipped${TENSORFLOW.available ? '' : ` (skipped: ${TENSORFLOW.reason})`}`, async () => {
-    const info = await selectBackend('auto');
-    expect(info.name).toBe('tensorflow');
-    expect(info.summary).toMatch(
-      /^backend tensorflow \(native TensorFlow on the CPU; auto: measured faster than wasm per search iteration: 1\.3x at 16\/16, 2\.3x at 32\/32\); skipped tensorflow-gpu: not installed, webgpu: /,
+  const both = TENSORFLOW.available ? '' : ` (skipped: ${TENSORFLOW.reason})`;
+  it.skipIf(!TENSORFLOW.available)(`'auto' takes the CPU route measured fastest for the spec's size, and says why${both}`, async () => {
+    // 62 GFLOP is the 16/16 search iteration, 3,500 the paper's widths at batch 16, 26,000 at batch 120.
+    const small = await selectBackend('auto', { workload: { gflop: 62 } });
+    expect(small.name).toBe(onednn ? 'wasm' : 'tensorflow');
+    expect(small.summary).toMatch(
+      onednn
+        ? /^backend wasm \(threaded SIMD, \d threads; convolutions oneDNN [\d.]+; auto: measured fastest for this spec's search iteration \(62 GFLOP\): about 1\.2 s, against 1\.6 s on tensorflow\); skipped tensorflow-gpu: not installed, webgpu: /
+        : /^backend tensorflow \(native TensorFlow on the CPU; auto: measured fastest for this spec's search iteration \(62 GFLOP\): about 1\.6 s, against 1\.7 s on wasm\); skipped tensorflow-gpu: not installed, webgpu: /,
     );
+    const paper = await selectBackend('auto', { workload: { gflop: 26_000 } });
+    expect(paper.name).toBe('tensorflow');
+    expect(paper.summary).toMatch(/auto: measured fastest for this spec's search iteration \(26000 GFLOP\): about \d+ s, against \d+ s on wasm/);
+    // A route the caller rules out (wasm's heap, too small for the batch) is passed over, with why.
+    const unfit = await selectBackend('auto', { workload: { gflop: 62 }, unfit: { wasm: 'needs about 19 GB, the wasm heap holds 4 GiB' } });
+    expect(unfit.name).toBe('tensorflow');
+    expect(unfit.summary).toMatch(/^backend tensorflow \(native TensorFlow on the CPU; auto: the fastest that started .*; skipped tensorflow-gpu: not installed, webgpu: .*, wasm: needs about 19 GB, the wasm heap holds 4 GiB$/);
     expect((await selectBackend('tensorflow')).summary).toBe('backend tensorflow (native TensorFlow on the CPU)');
     expect(tf.getBackend()).toBe('tensorflow');
     await selectBackend('wasm');

@@ -1,0 +1,57 @@
+/**
+ * `auto` among the CPU backends: the route measured fastest for the spec's search iteration.
+ * Times between measured sizes are interpolated on log(time) against log(work), close to straight
+ * for each route between the rows. Above the table the last segment's slope carries on (there the
+ * convolutions dominate and scale with the work); below it every route scales in proportion to
+ * the work, so the ranking is the smallest row's: per-op costs dominate there, and a slope
+ * measured between larger sizes says nothing about them. Pure: the caller says what is installed.
+ */
+import { MEASURED_SEARCH, ROUTE_LABELS, type CpuRoute, type MeasuredIteration } from './measured.js';
+
+/** How much work the spec's iterations are, for the choice (from src/nas/iterationWork.ts). */
+export interface Workload {
+  /** Useful GFLOP of one search iteration. */
+  readonly gflop: number;
+}
+
+export interface RouteEstimate {
+  readonly route: CpuRoute;
+  readonly ms: number;
+}
+
+/** Estimated milliseconds per iteration of this much work on a route, from the measured rows. */
+export function estimateMs(route: CpuRoute, gflop: number, table: readonly MeasuredIteration[] = MEASURED_SEARCH): number {
+  if (table.length === 0) throw new RangeError('no measured iterations');
+  const first = table[0]!;
+  if (table.length === 1 || !(gflop > 0)) return first.ms[route];
+  if (gflop < first.gflop) return (first.ms[route] * gflop) / first.gflop;
+  const x = Math.log(gflop);
+  let k = 0;
+  while (k < table.length - 2 && x > Math.log(table[k + 1]!.gflop)) k++;
+  const a = table[k]!;
+  const b = table[k + 1]!;
+  const slope = (Math.log(b.ms[route]) - Math.log(a.ms[route])) / (Math.log(b.gflop) - Math.log(a.gflop));
+  return Math.exp(Math.log(a.ms[route]) + slope * (x - Math.log(a.gflop)));
+}
+
+/** The available routes, fastest first for this workload. */
+export function rankRoutes(available: readonly CpuRoute[], workload: Workload, table: readonly MeasuredIteration[] = MEASURED_SEARCH): RouteEstimate[] {
+  return available.map((route) => ({ route, ms: estimateMs(route, workload.gflop, table) })).sort((p, q) => p.ms - q.ms);
+}
+
+const seconds = (ms: number) => (ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`);
+
+/**
+ * The clause of auto's first line that says why it took `chosen`, e.g. `auto: measured fastest
+ * for this spec's search iteration (62 GFLOP): about 1.2 s against tensorflow's 1.6 s`.
+ */
+export function choiceReason(chosen: CpuRoute, ranked: readonly RouteEstimate[], workload: Workload): string {
+  const mine = ranked.find((r) => r.route === chosen);
+  const others = ranked.filter((r) => r.route !== chosen);
+  const work = `this spec's search iteration (${Math.round(workload.gflop)} GFLOP)`;
+  if (!mine) return `auto: the first CPU route that started for ${work}`;
+  const against = others.map((r) => `${seconds(r.ms)} on ${ROUTE_LABELS[r.route]}`).join(', ');
+  if (others.length === 0) return `auto: the only CPU route here; about ${seconds(mine.ms)} per ${work}`;
+  const fastest = ranked[0]!.route === chosen;
+  return `auto: ${fastest ? 'measured fastest' : 'the fastest that started'} for ${work}: about ${seconds(mine.ms)}, against ${against}`;
+}
