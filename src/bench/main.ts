@@ -41,6 +41,20 @@ function plan(o: BenchOptions): (BenchCase | PytorchCase)[] {
       if (o.pytorchAuthors !== undefined) cases.push({ ...reference, authors: o.pytorchAuthors });
     }
   }
+  if (o.sections.includes('paper')) {
+    const widths = { generator: 160, discriminator: 80 };
+    for (const batch of o.paperBatches) {
+      const name = `paper 160/80 batch ${batch}`;
+      const timing = { warmup: o.paperWarmup, iterations: o.paperIterations };
+      for (const backend of heavyBackends) {
+        cases.push({ name, kind: 'search', spec: 'cifar10.yaml', backend, widths, batch, generatorBatch: batch, ...timing, ...common, profile: false });
+      }
+      const threads = o.threads !== undefined ? { threads: o.threads } : {};
+      const reference = { name, backend: 'pytorch', spec: 'cifar10.yaml', widths, batch, generatorBatch: batch, ...timing, ...threads } as const;
+      if (o.pytorch) cases.push(reference);
+      if (o.pytorchAuthors !== undefined) cases.push({ ...reference, authors: o.pytorchAuthors });
+    }
+  }
   if (o.sections.includes('train')) {
     for (const backend of heavyBackends) {
       for (const b of o.trainBatches) {

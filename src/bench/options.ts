@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { BackendName } from '../ml/backend/index.js';
 import type { Variant } from './run.js';
 
-export const SECTIONS = ['search', 'train', 'mnist', 'memory', 'startup', 'sweep'] as const;
+export const SECTIONS = ['search', 'train', 'mnist', 'memory', 'paper', 'startup', 'sweep'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -29,6 +29,10 @@ export interface BenchOptions {
   readonly pytorch: boolean;
   /** Also time each search size in the authors' own code, imported from this directory (absolute). */
   readonly pytorchAuthors?: string;
+  /** The paper's search widths (160/80) at these batches (D and G), on each backend, with --pytorch beside them. */
+  readonly paperBatches: readonly number[];
+  readonly paperWarmup: number;
+  readonly paperIterations: number;
   /** A case still running after this long is killed and reported as failed. */
   readonly timeoutMinutes: number;
 }
@@ -53,6 +57,10 @@ export const USAGE = `usage: npm run bench -- [options]
                          oneDNN's (where its addon is built), iterations interleaved
   --no-profile           skip the profiled iteration (kernel count, peak tensor bytes)
   --memory-batches LIST  batches tried at the paper's search widths by --only memory (default 16,24)
+  --paper-batches LIST   batches of --only paper: one search iteration at the paper's widths 160/80 on each of
+                         --backends (default 120, the paper's; minutes per iteration on a CPU), and with --pytorch
+                         the same in PyTorch
+  --paper-iterations N   timed iterations of each paper case (default 1, after --paper-warmup, default 1)
   --startup-runs N       CLI cold starts timed (default 5)
   --pytorch              after the tfjs cases of each search size, the same iteration in PyTorch
                          (scripts/pytorch-reference/search_iteration.py, same warm-up, iterations and
@@ -95,6 +103,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       'no-profile': { type: 'boolean' },
       'memory-batches': { type: 'string' },
       'startup-runs': { type: 'string' },
+      'paper-batches': { type: 'string' },
+      'paper-iterations': { type: 'string' },
+      'paper-warmup': { type: 'string' },
       'timeout-minutes': { type: 'string' },
       pytorch: { type: 'boolean' },
       'pytorch-authors': { type: 'string' },
@@ -113,10 +124,11 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     });
   const sizes = pairs('sizes', values.sizes ?? '16/16,32/32');
   const trainBatches = pairs('train-batches', values['train-batches'] ?? '80/40,40/20');
-  if (values.pytorch && !sections.includes('search')) throw new Error('--pytorch times the search sizes: add search to --only');
+  const timesSearch = sections.includes('search') || sections.includes('paper');
+  if (values.pytorch && !timesSearch) throw new Error('--pytorch times the search sizes: add search or paper to --only');
   const authors = values['pytorch-authors'];
   if (authors !== undefined && authors.trim() === '') throw new Error('--pytorch-authors needs the directory of a clone of https://github.com/chengaopro/AdversarialNAS');
-  if (authors !== undefined && !sections.includes('search')) throw new Error('--pytorch-authors times the search sizes: add search to --only');
+  if (authors !== undefined && !timesSearch) throw new Error('--pytorch-authors times the search sizes: add search or paper to --only');
   const backends = list(values.backends ?? 'wasm') as BackendName[];
   const known: readonly string[] = ['wasm', 'tensorflow', 'tensorflow-gpu', 'cpu', 'webgpu'];
   for (const b of backends) if (!known.includes(b)) throw new Error(`--backends: unknown backend '${b}'`);
@@ -137,6 +149,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     profile: !values['no-profile'],
     memoryBatches: list(values['memory-batches'] ?? '16,24').map((b) => positive('memory-batches', b, 1)),
     startupRuns: positive('startup-runs', values['startup-runs'], 5),
+    paperBatches: list(values['paper-batches'] ?? '120').map((b) => positive('paper-batches', b, 2)),
+    paperWarmup: positive('paper-warmup', values['paper-warmup'], 1, 0),
+    paperIterations: positive('paper-iterations', values['paper-iterations'], 1),
     timeoutMinutes: positive('timeout-minutes', values['timeout-minutes'], 30),
     pytorch: values.pytorch ?? false,
     ...(authors !== undefined ? { pytorchAuthors: resolve(authors) } : {}),

@@ -123,32 +123,33 @@ export function vsPytorch(tfjsMs: number | null, pytorchMs: number | null): numb
 }
 
 /**
- * The search rows in the order they ran: each size's PyTorch rows (--pytorch, then
- * --pytorch-authors) after its tfjs rows, which get `vsPytorch` and `vsAuthors` (null when that
- * size's run failed), each only when it was asked for.
+ * The search rows (of the cases named `prefix`…) in the order they ran: each case's PyTorch rows
+ * (--pytorch, then --pytorch-authors) after its tfjs rows, which get `vsPytorch` and `vsAuthors`
+ * (null when that case's run failed), each only when it was asked for. A tfjs case and its
+ * PyTorch reference share their name (`search 16/16`, `paper 160/80 batch 120`).
  */
-function searchRows(report: BenchReport): (TfjsRow | PytorchRow)[] {
-  const tfjs: TfjsRow[] = rows(report.results, isSearch('search '));
-  const bySize = (results: readonly PytorchResult[] | undefined) =>
-    results === undefined ? undefined : new Map(results.map((p) => [pairLabel(p.case.widths), pytorchRow(p)]));
-  const references = bySize(report.pytorch);
-  const authors = bySize(report.pytorchAuthors);
+function searchRows(report: BenchReport, prefix = 'search '): (TfjsRow | PytorchRow)[] {
+  const tfjs: TfjsRow[] = rows(report.results, isSearch(prefix));
+  const byName = (results: readonly PytorchResult[] | undefined) =>
+    results === undefined ? undefined : new Map(results.filter((p) => p.case.name.startsWith(prefix)).map((p) => [p.case.name, pytorchRow(p)]));
+  const references = byName(report.pytorch);
+  const authors = byName(report.pytorchAuthors);
   if (references === undefined && authors === undefined) return tfjs;
   const out: (TfjsRow | PytorchRow)[] = [];
-  /** The PyTorch rows of a size, once. */
-  const flush = (size: string) =>
+  /** The PyTorch rows of a case, once. */
+  const flush = (name: string) =>
     [references, authors].forEach((m) => {
-      const row = m?.get(size);
+      const row = m?.get(name);
       if (row) out.push(row);
-      m?.delete(size);
+      m?.delete(name);
     });
   tfjs.forEach((r, i) => {
-    const ratio = (m: typeof references) => vsPytorch(r.medianMs, (r.size === undefined ? undefined : m?.get(r.size))?.medianMs ?? null);
+    const ratio = (m: typeof references) => vsPytorch(r.medianMs, m?.get(r.name)?.medianMs ?? null);
     out.push({ ...r, ...(references ? { vsPytorch: ratio(references) } : {}), ...(authors ? { vsAuthors: ratio(authors) } : {}) });
-    if (r.size !== undefined && !tfjs.slice(i + 1).some((next) => next.size === r.size)) flush(r.size);
+    if (!tfjs.slice(i + 1).some((next) => next.name === r.name)) flush(r.name);
   });
-  // Sizes whose tfjs cases all failed still show their PyTorch times.
-  for (const size of new Set([...(references?.keys() ?? []), ...(authors?.keys() ?? [])])) flush(size);
+  // Cases whose tfjs runs all failed still show their PyTorch times.
+  for (const name of new Set([...(references?.keys() ?? []), ...(authors?.keys() ?? [])])) flush(name);
   return out;
 }
 
@@ -160,6 +161,7 @@ export function toJson(report: BenchReport): object {
     training: rows(report.results, isSearch('train ')),
     mnist: rows(report.results, isSearch('mnist ')),
     memory: rows(report.results, isSearch('memory ')),
+    paper: searchRows(report, 'paper '),
     ...(report.startup ? { startup: report.startup } : {}),
     ...(report.sweep ? { sweep: report.sweep } : {}),
     failures: report.failures,
@@ -180,7 +182,7 @@ export function toText(report: BenchReport): string {
   out.push(`AdversarialNAS benchmark, ${m.date}`);
   out.push(`node ${m.node}, tfjs ${m.tfjs}, ${m.cores} x ${m.cpus}, ${m.memoryGiB} GiB; load average at start ${m.loadAverage.map((x) => x.toFixed(2)).join(' ')}`);
   out.push(`useful GFLOP/s: ${report.flopFormula}`);
-  const all: (TfjsRow | PytorchRow)[] = [...searchRows(report), ...rows(report.results, (r) => !isSearch('search ')(r))];
+  const all: (TfjsRow | PytorchRow)[] = [...searchRows(report), ...rows(report.results, (r) => !isSearch('search ')(r) && !isSearch('paper ')(r)), ...searchRows(report, 'paper ')];
   // Each ratio column only when its reference was asked for.
   const ratio = report.pytorch !== undefined;
   const authorsRatio = report.pytorchAuthors !== undefined;

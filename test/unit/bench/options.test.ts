@@ -15,7 +15,7 @@ describe('bench options: --pytorch', () => {
   });
 
   it('is refused without the search section, which it belongs to', () => {
-    expect(() => parse('--only', 'train', '--pytorch')).toThrow('--pytorch times the search sizes: add search to --only');
+    expect(() => parse('--only', 'train', '--pytorch')).toThrow('--pytorch times the search sizes: add search or paper to --only');
   });
 
   it('is documented, with how to point it at a python with torch', () => {
@@ -43,7 +43,7 @@ describe("bench options: --pytorch-authors (the authors' code)", () => {
   it('needs a directory and the search section', () => {
     expect(() => parse('--only', 'search', '--pytorch-authors')).toThrow(/pytorch-authors/);
     expect(() => parse('--only', 'search', '--pytorch-authors', ' ')).toThrow('--pytorch-authors needs the directory of a clone of https://github.com/chengaopro/AdversarialNAS');
-    expect(() => parse('--only', 'train', '--pytorch-authors', '/ref')).toThrow('--pytorch-authors times the search sizes: add search to --only');
+    expect(() => parse('--only', 'train', '--pytorch-authors', '/ref')).toThrow('--pytorch-authors times the search sizes: add search or paper to --only');
   });
 
   it('is documented in one line', () => {

@@ -172,3 +172,25 @@ describe("tfjs against the authors' code in the bench report", () => {
     expect(text).toContain('compare at low load');
   });
 });
+
+describe('the paper-size cases in the bench report', () => {
+  it("JSON: `paper` holds each batch's tfjs rows, then its PyTorch row, matched by case name and not by widths", () => {
+    const paper = (batch: number, ms: number, backend?: string) => caseResult(`paper 160/80 batch ${batch}`, ms, { widths: 160, ...(backend ? { backend } : {}) });
+    const reference = (batch: number, ms: number) => {
+      const r = pytorchResult(160, ms);
+      return { ...r, case: { ...r.case, name: `paper 160/80 batch ${batch}`, batch, generatorBatch: batch } };
+    };
+    const json = toJson(report([caseResult('search 16/16', 3000, { widths: 16 }), paper(16, 20_000), paper(120, 200_000, 'tensorflow')], [pytorchResult(16, 1500), reference(120, 100_000), reference(16, 10_000)])) as {
+      searchIteration: Row[];
+      paper: Row[];
+    };
+    expect(json.searchIteration.map((r) => `${r.name} ${r.backend}`)).toEqual(['search 16/16 wasm', 'search 16/16 pytorch']);
+    expect(json.paper.map((r) => `${r.name} ${r.backend} ${r.vsPytorch ?? '-'}`)).toEqual([
+      'paper 160/80 batch 16 wasm 2',
+      'paper 160/80 batch 16 pytorch -',
+      'paper 160/80 batch 120 tensorflow 2',
+      'paper 160/80 batch 120 pytorch -',
+    ]);
+    expect(toText(report([paper(120, 200_000, 'tensorflow')], [reference(120, 100_000)]))).toMatch(/paper 160\/80 batch 120 +tensorflow .* 200000 +2\.00 /);
+  });
+});
