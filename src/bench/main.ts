@@ -23,7 +23,10 @@ const ERROR = 'BENCH_ERROR ';
 
 function plan(o: BenchOptions): (BenchCase | PytorchCase)[] {
   const cases: (BenchCase | PytorchCase)[] = [];
-  const common = { variants: o.variants, profile: o.profile, ...(o.threads !== undefined ? { threads: o.threads } : {}) };
+  // The A/B of the convolution kernels runs wasm on every core, as `auto` does without oneDNN
+  // (with it, one wasm thread): XNNPACK's convolutions at their best against oneDNN's.
+  const threads = o.threads ?? (o.variants.includes('wasm-conv') ? os.availableParallelism() : undefined);
+  const common = { variants: o.variants, profile: o.profile, ...(threads !== undefined ? { threads } : {}) };
   const timing = (backend: string, train = false) =>
     backend === 'cpu' ? { warmup: 1, iterations: o.cpuIterations } : train ? { warmup: o.trainWarmup, iterations: o.trainIterations } : { warmup: o.warmup, iterations: o.iterations };
   // The training and paper-size cases would take hours on the pure-JavaScript backend.

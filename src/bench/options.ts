@@ -54,7 +54,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --threads N            wasm threads, and PyTorch's with --pytorch (default: all cores)
   --compare              A/B: the straightforward path and the fast path, iterations interleaved
   --compare-conv         A/B: the fast path on the wasm convolution kernels ('wasm-conv') and on
-                         oneDNN's (where its addon is built), iterations interleaved
+                         oneDNN's (where its addon is built), iterations interleaved, with one wasm
+                         thread per core unless --threads (auto takes one wasm thread with oneDNN)
   --no-profile           skip the profiled iteration (kernel count, peak tensor bytes)
   --memory-batches LIST  batches tried at the paper's search widths by --only memory (default 16,24)
   --paper-batches LIST   batches of --only paper: one search iteration at the paper's widths 160/80 on each of

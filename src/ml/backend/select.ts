@@ -100,8 +100,9 @@ function cpuRoutes(workload: Workload | undefined): { routes: RouteEstimate[]; w
 const startedRoute = (name: BackendName, started: Started): CpuRoute =>
   name === 'tensorflow' ? 'tensorflow' : started.convolutions?.startsWith('oneDNN') ? 'wasm+onednn' : 'wasm';
 
-function resolveThreads(threads: SelectBackendOptions['threads']): number {
-  if (threads === undefined || threads === 'auto') return os.availableParallelism();
+/** A thread count, or 'auto': the wasm backend decides (startWasm). */
+function resolveThreads(threads: SelectBackendOptions['threads']): number | 'auto' {
+  if (threads === undefined || threads === 'auto') return 'auto';
   if (!Number.isInteger(threads) || threads < 1) {
     throw new RangeError(`threads must be a positive integer or 'auto', got ${threads}`);
   }
@@ -117,7 +118,7 @@ export async function releaseBackend(): Promise<void> {
   await releaseWebgpu();
 }
 
-async function start(name: BackendName, threads: number, webgpu: Parameters<typeof activateWebgpu>[0]): Promise<Attempt> {
+async function start(name: BackendName, threads: number | 'auto', webgpu: Parameters<typeof activateWebgpu>[0]): Promise<Attempt> {
   switch (name) {
     case 'tensorflow-gpu':
     case 'tensorflow':
@@ -149,8 +150,18 @@ async function startWebgpu(options: Parameters<typeof activateWebgpu>[0]): Promi
   return { ok: true, started: { threads: null, simd: null, degraded: null, device: `${adapter.label}${software}` } };
 }
 
-async function startWasm(threads: number): Promise<Attempt> {
+/**
+ * With the oneDNN convolutions, 'auto' gives the wasm pool one thread: oneDNN's OpenMP threads
+ * take every core for the convolutions, and what is left to wasm is thousands of small ops whose
+ * hand-off to a second wasm thread costs more than it saves, and stalls when another process has
+ * the core. Measured on 2 cores (bench, quiet): 16/16 1235 ms with one wasm thread against 1335
+ * with two, 32/32 1614 against 1926, 160/80 at batch 16 12.1 s against 13.6 s.
+ */
+const wasmThreads = (threads: number | 'auto'): number => (threads !== 'auto' ? threads : loadOnednnAddon().ok ? 1 : os.availableParallelism());
+
+async function startWasm(requested: number | 'auto'): Promise<Attempt> {
   try {
+    const threads = wasmThreads(requested);
     const setup = await activateWasm(threads);
     registerTrainingKernels('wasm');
     return { ok: true, started: { threads: setup.threads, simd: setup.simd, degraded: setup.degraded, ...wasmConvolutions() } };

@@ -12,11 +12,13 @@ const withoutTensorflow = TENSORFLOW.available ? ' (skipped: the tensorflow back
 const onednn = loadOnednnAddon().ok;
 
 describe('selectBackend', () => {
-  it.skipIf(TENSORFLOW.available)(`'auto' skips the missing native backends and webgpu (no GPU here) and starts threaded wasm on every core${withoutTensorflow}`, async () => {
+  // With oneDNN's convolutions (their own threads on every core), one wasm thread; without, one per core.
+  const autoThreads = onednn ? 1 : os.availableParallelism();
+  it.skipIf(TENSORFLOW.available)(`'auto' skips the missing native backends and webgpu (no GPU here) and starts wasm, on one thread with oneDNN and on every core without${withoutTensorflow}`, async () => {
     const info = await selectBackend('auto');
     expect(info.name).toBe('wasm');
     expect(info.requested).toBe('auto');
-    expect(info.threads).toBe(os.availableParallelism()); // 2 on the 2-core machines this runs on
+    expect(info.threads).toBe(autoThreads);
     expect(info.simd).toBe(true);
     expect(info.degraded).toBeNull();
     const webgpu = info.skipped[1]?.reason ?? '';
@@ -27,11 +29,11 @@ describe('selectBackend', () => {
       { name: 'webgpu', reason: webgpu },
       { name: 'tensorflow', reason: 'not installed' },
     ]);
-    const threads = os.availableParallelism();
+    const threads = autoThreads;
     // oneDNN where its addon is built (test/ml/backend/onednn.test.ts), else why not.
     expect(info.convolutions).toMatch(/^(oneDNN \d+\.\d+\.\d+|wasm \(.+\))$/);
     expect(info.summary).toBe(
-      `backend wasm (threaded SIMD, ${threads} threads; convolutions ${info.convolutions}; auto: the only CPU route here; about ${onednn ? '1.2' : '1.7'} s per this spec's search iteration (62 GFLOP)); ` +
+      `backend wasm (${threads > 1 ? 'threaded ' : ''}SIMD, ${threads === 1 ? '1 thread' : `${threads} threads`}; convolutions ${info.convolutions}; auto: the only CPU route here; about ${onednn ? '1.2' : '1.7'} s per this spec's search iteration (62 GFLOP)); ` +
         `skipped tensorflow-gpu: not installed, webgpu: ${webgpu}, tensorflow: not installed`,
     );
     expect(tf.getBackend()).toBe('wasm');
@@ -50,13 +52,13 @@ describe('selectBackend', () => {
     expect(cpu.summary).toBe('backend cpu (pure JavaScript, 1 thread)');
     expect(tf.getBackend()).toBe('cpu');
     const wasm = await selectBackend('wasm');
-    expect(wasm.threads).toBe(os.availableParallelism());
+    expect(wasm.threads).toBe(autoThreads);
     expect(wasm.degraded).toBeNull();
     expect(tf.getBackend()).toBe('wasm');
     // The module exists once per process: another thread count is reported, not silently ignored.
-    const other = await selectBackend('wasm', { threads: 1 });
-    expect(other.threads).toBe(os.availableParallelism());
-    expect(other.summary).toMatch(/; 1 thread requested, but wasm already runs \d+ in this process\)$/);
+    const other = await selectBackend('wasm', { threads: autoThreads + 1 });
+    expect(other.threads).toBe(autoThreads);
+    expect(other.summary).toMatch(new RegExp(`; ${autoThreads + 1} threads requested, but wasm already runs ${autoThreads} in this process\\)$`));
   });
 
   const both = TENSORFLOW.available ? '' : ` (skipped: ${TENSORFLOW.reason})`;
@@ -66,7 +68,7 @@ describe('selectBackend', () => {
     expect(small.name).toBe(onednn ? 'wasm' : 'tensorflow');
     expect(small.summary).toMatch(
       onednn
-        ? /^backend wasm \(threaded SIMD, \d threads; convolutions oneDNN [\d.]+; auto: measured fastest for this spec's search iteration \(62 GFLOP\): about 1\.2 s, against 1\.6 s on tensorflow\); skipped tensorflow-gpu: not installed, webgpu: /
+        ? /^backend wasm \(SIMD, 1 thread; convolutions oneDNN [\d.]+; auto: measured fastest for this spec's search iteration \(62 GFLOP\): about 1\.2 s, against 1\.6 s on tensorflow\); skipped tensorflow-gpu: not installed, webgpu: /
         : /^backend tensorflow \(native TensorFlow on the CPU; auto: measured fastest for this spec's search iteration \(62 GFLOP\): about 1\.6 s, against 1\.7 s on wasm\); skipped tensorflow-gpu: not installed, webgpu: /,
     );
     const paper = await selectBackend('auto', { workload: { gflop: 26_000 } });
