@@ -6,7 +6,7 @@
  * size is also timed in PyTorch (pytorch.ts), for the tfjs/PyTorch ratio; with --pytorch-authors DIR,
  * in the authors' own code too. Prints a table, or one JSON object with --json. See options.ts for the flags.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { tf } from '../ml/tf.js';
@@ -126,6 +126,14 @@ function runChild(c: BenchCase, timeoutMs: number): Promise<CaseResult> {
   });
 }
 
+/** Processes that each keep a core busy until killed (--neighbours). */
+function startNeighbours(n: number): ChildProcess[] {
+  const spin = 'let x = 0; for (;;) x = (x + 1) % 1e9;';
+  const children = Array.from({ length: n }, () => spawn(process.execPath, ['-e', spin], { stdio: 'ignore' }));
+  process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')));
+  return children;
+}
+
 const lastLines = (text: string) => text.trim().split('\n').filter((l) => l.length < 400).slice(-3).join(' | ');
 
 async function child(payload: string): Promise<number> {
@@ -159,7 +167,9 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`--pytorch-authors: ${authorsProblem}\n`);
     return 2;
   }
+  const neighbours = startNeighbours(options.neighbours);
   const meta = {
+    ...(options.neighbours > 0 ? { busyNeighbours: options.neighbours } : {}),
     date: new Date().toISOString(),
     node: process.version,
     tfjs: tf.version_core,
@@ -186,6 +196,7 @@ async function main(argv: readonly string[]): Promise<number> {
       failures.push({ name: c.name, backend: authors ? `${c.backend}, ${AUTHORS_VARIANT}` : c.backend, error: error instanceof Error ? error.message : String(error) });
     }
   }
+  for (const n of neighbours) n.kill('SIGKILL');
   const startup = options.sections.includes('startup') ? measureStartup({ runs: options.startupRuns, inProcessSpec: 'cifar10.yaml', cliSpec: 'mnist.yaml' }) : undefined;
   if (options.sections.includes('sweep')) process.stderr.write('sweep of 4 tiny trials...\n');
   const sweep = options.sections.includes('sweep') ? await measureSweep() : undefined;

@@ -33,6 +33,8 @@ export interface BenchOptions {
   readonly paperBatches: readonly number[];
   readonly paperWarmup: number;
   readonly paperIterations: number;
+  /** Busy processes (one spinning loop each) kept running beside every case: the busy-neighbour case. */
+  readonly neighbours: number;
   /** A case still running after this long is killed and reported as failed. */
   readonly timeoutMinutes: number;
 }
@@ -62,6 +64,8 @@ export const USAGE = `usage: npm run bench -- [options]
                          --backends (default 120, the paper's; minutes per iteration on a CPU), and with --pytorch
                          the same in PyTorch
   --paper-iterations N   timed iterations of each paper case (default 1, after --paper-warmup, default 1)
+  --neighbours N         run every case beside N busy processes (a spinning loop each, normal priority):
+                         how the threads hold up when another program takes a core (default 0)
   --startup-runs N       CLI cold starts timed (default 5)
   --pytorch              after the tfjs cases of each search size, the same iteration in PyTorch
                          (scripts/pytorch-reference/search_iteration.py, same warm-up, iterations and
@@ -105,6 +109,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       'memory-batches': { type: 'string' },
       'startup-runs': { type: 'string' },
       'paper-batches': { type: 'string' },
+      neighbours: { type: 'string' },
       'paper-iterations': { type: 'string' },
       'paper-warmup': { type: 'string' },
       'timeout-minutes': { type: 'string' },
@@ -150,6 +155,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     profile: !values['no-profile'],
     memoryBatches: list(values['memory-batches'] ?? '16,24').map((b) => positive('memory-batches', b, 1)),
     startupRuns: positive('startup-runs', values['startup-runs'], 5),
+    neighbours: positive('neighbours', values.neighbours, 0, 0),
     paperBatches: list(values['paper-batches'] ?? '120').map((b) => positive('paper-batches', b, 2)),
     paperWarmup: positive('paper-warmup', values['paper-warmup'], 1, 0),
     paperIterations: positive('paper-iterations', values['paper-iterations'], 1),

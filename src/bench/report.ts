@@ -15,6 +15,8 @@ export interface BenchReport {
     readonly cores: number;
     readonly loadAverage: readonly number[];
     readonly memoryGiB: number;
+    /** --neighbours: busy processes beside every case. */
+    readonly busyNeighbours?: number;
   };
   readonly flopFormula: string;
   readonly results: readonly CaseResult[];
@@ -181,6 +183,7 @@ export function toText(report: BenchReport): string {
   const out: string[] = [];
   out.push(`AdversarialNAS benchmark, ${m.date}`);
   out.push(`node ${m.node}, tfjs ${m.tfjs}, ${m.cores} x ${m.cpus}, ${m.memoryGiB} GiB; load average at start ${m.loadAverage.map((x) => x.toFixed(2)).join(' ')}`);
+  if (m.busyNeighbours) out.push(`every case ran beside ${m.busyNeighbours} busy process${m.busyNeighbours > 1 ? 'es' : ''} (--neighbours)`);
   out.push(`useful GFLOP/s: ${report.flopFormula}`);
   const all: (TfjsRow | PytorchRow)[] = [...searchRows(report), ...rows(report.results, (r) => !isSearch('search ')(r) && !isSearch('paper ')(r)), ...searchRows(report, 'paper ')];
   // Each ratio column only when its reference was asked for.
