@@ -7,7 +7,10 @@
 //     dims  = Int32Array [N,H,W,C, KH,KW,O, OH,OW, SH,SW, DH,DW, PT,PL,PB,PR] (dilation 1 = dense)
 //     bias  = Float32Array [O] or null (forward only)
 //     act   = 0 none, 1 relu, 2 relu6, 3 elu, 4 leaky relu (alpha), 5 sigmoid (forward only)
-//   impl(kind, dims) -> the oneDNN implementation a call with these dims runs (for tests and logs)
+//   depthwise(kind, a, b, out, dims) -> undefined
+//     the same with one filter per channel (channel multiplier 1, O = C): filter [KH,KW,C,1],
+//     oneDNN's grouped convolution with C groups; no bias or activation
+//   impl(kind, dims[, depthwise]) -> the oneDNN implementation a call with these dims runs (for tests and logs)
 //   cacheSize() -> number of cached primitives
 //   version() -> the library's version, e.g. "2.6.3"
 //
@@ -61,12 +64,18 @@ std::map<std::string, std::unique_ptr<Plan>> cache;
 struct Shape {
   memory::dim N, H, W, C, KH, KW, O, OH, OW;
   memory::dims strides, dilates, padL, padR;
-  explicit Shape(const int32_t* d)
+  bool depthwise;
+  Shape(const int32_t* d, bool depthwise)
       : N(d[0]), H(d[1]), W(d[2]), C(d[3]), KH(d[4]), KW(d[5]), O(d[6]), OH(d[7]), OW(d[8]),
-        strides{d[9], d[10]}, dilates{d[11] - 1, d[12] - 1}, padL{d[13], d[14]}, padR{d[15], d[16]} {}
+        strides{d[9], d[10]}, dilates{d[11] - 1, d[12] - 1}, padL{d[13], d[14]}, padR{d[15], d[16]},
+        depthwise(depthwise) {}
   size_t src() const { return size_t(N * H * W * C); }
   size_t dst() const { return size_t(N * OH * OW * O); }
-  size_t wei() const { return size_t(KH * KW * C * O); }
+  size_t wei() const { return size_t(KH * KW * (depthwise ? 1 : C) * O); }
+  // Logical weight dims: dense OIHW, depthwise GOIHW with C groups of one input and one output.
+  memory::dims weiDims() const {
+    return depthwise ? memory::dims{C, 1, 1, KH, KW} : memory::dims{O, C, KH, KW};
+  }
 };
 
 algorithm eltwiseOf(int act) {
@@ -80,18 +89,20 @@ algorithm eltwiseOf(int act) {
   throw std::invalid_argument("unknown activation " + std::to_string(act));
 }
 
-Plan* plan(int kind, const int32_t* d, bool bias, int act, float alpha) {
-  std::string key = std::to_string(kind) + "|" + (bias ? "b" : "-") + "|" + std::to_string(act) + "|" + std::to_string(alpha);
+Plan* plan(int kind, const int32_t* d, bool depthwise, bool bias, int act, float alpha) {
+  std::string key = std::to_string(kind) + "|" + (depthwise ? "dw" : "") + "|" + (bias ? "b" : "-") + "|" +
+                    std::to_string(act) + "|" + std::to_string(alpha);
   for (int i = 0; i < kDims; i++) key += "," + std::to_string(d[i]);
   auto found = cache.find(key);
   if (found != cache.end()) return found->second.get();
 
-  Shape s(d);
-  // oneDNN's dims are logical NCHW / OIHW; the format tag says how they lie in memory.
+  Shape s(d, depthwise);
+  // oneDNN's dims are logical NCHW / OIHW (GOIHW); the format tag says how they lie in memory.
   memory::desc src({s.N, s.C, s.H, s.W}, dt::f32, tag::nhwc);
-  memory::desc wei({s.O, s.C, s.KH, s.KW}, dt::f32, tag::hwio);  // tfjs filter [KH,KW,C,O]
+  // tfjs filters: dense [KH,KW,C,O] = hwio; depthwise [KH,KW,C,1] = hwigo (g = C, i = o = 1).
+  memory::desc wei(s.weiDims(), dt::f32, depthwise ? tag::hwigo : tag::hwio);
   memory::desc dst({s.N, s.O, s.OH, s.OW}, dt::f32, tag::nhwc);
-  memory::desc weiAny({s.O, s.C, s.KH, s.KW}, dt::f32, tag::any);
+  memory::desc weiAny(s.weiDims(), dt::f32, tag::any);
   memory::desc biasDesc({s.O}, dt::f32, tag::x);
 
   primitive_attr attr;
@@ -227,6 +238,24 @@ napi_value guarded(napi_env env, F body) {
   return nullptr;
 }
 
+// The kind argument, checked; -1 (with a pending JS exception) when it is not 0, 1 or 2.
+int32_t kindOf(napi_env env, napi_value v) {
+  int32_t kind = int32(env, v);
+  if (kind < 0 || kind > 2) {
+    napi_throw_range_error(env, nullptr, "kind must be 0, 1 or 2");
+    return -1;
+  }
+  return kind;
+}
+
+// The arrays of a call, each checked to hold what the dims say; false (with a pending JS
+// exception) otherwise.
+bool operands(napi_env env, const napi_value* argv, int32_t kind, const Shape& s, float** a, float** b, float** out) {
+  const size_t sizes[3][3] = {{s.src(), s.wei(), s.dst()}, {s.dst(), s.wei(), s.src()}, {s.src(), s.dst(), s.wei()}};
+  return (*a = f32(env, argv[0], sizes[kind][0], "a")) != nullptr && (*b = f32(env, argv[1], sizes[kind][1], "b")) != nullptr &&
+         (*out = f32(env, argv[2], sizes[kind][2], "out")) != nullptr;
+}
+
 napi_value Conv(napi_env env, napi_callback_info info) {
   size_t argc = 8;
   napi_value argv[8];
@@ -235,21 +264,13 @@ napi_value Conv(napi_env env, napi_callback_info info) {
     napi_throw_type_error(env, nullptr, "conv(kind, a, b, out, dims, bias, act, alpha)");
     return nullptr;
   }
-  int32_t kind = int32(env, argv[0]);
-  if (kind < 0 || kind > 2) {
-    napi_throw_range_error(env, nullptr, "kind must be 0, 1 or 2");
-    return nullptr;
-  }
+  int32_t kind = kindOf(env, argv[0]);
+  if (kind < 0) return nullptr;
   const int32_t* d = dimsOf(env, argv[4]);
   if (d == nullptr) return nullptr;
-  Shape s(d);
-  const size_t sizes[3][3] = {{s.src(), s.wei(), s.dst()}, {s.dst(), s.wei(), s.src()}, {s.src(), s.dst(), s.wei()}};
-  float* a = f32(env, argv[1], sizes[kind][0], "a");
-  if (a == nullptr) return nullptr;
-  float* b = f32(env, argv[2], sizes[kind][1], "b");
-  if (b == nullptr) return nullptr;
-  float* out = f32(env, argv[3], sizes[kind][2], "out");
-  if (out == nullptr) return nullptr;
+  Shape s(d, false);
+  float *a, *b, *out;
+  if (!operands(env, argv + 1, kind, s, &a, &b, &out)) return nullptr;
   napi_valuetype biasType;
   napi_typeof(env, argv[5], &biasType);
   float* bias = nullptr;
@@ -265,20 +286,59 @@ napi_value Conv(napi_env env, napi_callback_info info) {
     return nullptr;
   }
   return guarded(env, [&]() -> napi_value {
-    run(kind, plan(kind, d, bias != nullptr, act, float(alpha)), a, b, out, bias);
+    run(kind, plan(kind, d, false, bias != nullptr, act, float(alpha)), a, b, out, bias);
+    return nullptr;
+  });
+}
+
+// Depthwise dims must have as many outputs as inputs (channel multiplier 1).
+bool depthwiseDims(napi_env env, const int32_t* d) {
+  if (d[6] != d[3]) {
+    napi_throw_range_error(env, nullptr, ("depthwise needs O = C (channel multiplier 1), the dims say C " + std::to_string(d[3]) +
+                                          ", O " + std::to_string(d[6])).c_str());
+    return false;
+  }
+  return true;
+}
+
+napi_value Depthwise(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc != 5) {
+    napi_throw_type_error(env, nullptr, "depthwise(kind, a, b, out, dims)");
+    return nullptr;
+  }
+  int32_t kind = kindOf(env, argv[0]);
+  if (kind < 0) return nullptr;
+  const int32_t* d = dimsOf(env, argv[4]);
+  if (d == nullptr || !depthwiseDims(env, d)) return nullptr;
+  Shape s(d, true);
+  float *a, *b, *out;
+  if (!operands(env, argv + 1, kind, s, &a, &b, &out)) return nullptr;
+  return guarded(env, [&]() -> napi_value {
+    run(kind, plan(kind, d, true, false, 0, 0.f), a, b, out, nullptr);
     return nullptr;
   });
 }
 
 napi_value Impl(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
+  size_t argc = 3;
+  napi_value argv[3];
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  int32_t kind = int32(env, argv[0]);
+  if (argc < 2) {
+    napi_throw_type_error(env, nullptr, "impl(kind, dims[, depthwise])");
+    return nullptr;
+  }
+  int32_t kind = kindOf(env, argv[0]);
+  if (kind < 0) return nullptr;
   const int32_t* d = dimsOf(env, argv[1]);
   if (d == nullptr) return nullptr;
+  bool depthwise = false;
+  if (argc > 2) napi_get_value_bool(env, argv[2], &depthwise);
+  if (depthwise && !depthwiseDims(env, d)) return nullptr;
   return guarded(env, [&]() -> napi_value {
-    const std::string& text = plan(kind, d, false, 0, 0.f)->impl;
+    const std::string& text = plan(kind, d, depthwise, false, 0, 0.f)->impl;
     napi_value s;
     napi_create_string_utf8(env, text.c_str(), text.size(), &s);
     return s;
@@ -302,11 +362,12 @@ napi_value CacheSize(napi_env env, napi_callback_info) {
 napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"conv", nullptr, Conv, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"depthwise", nullptr, Depthwise, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"impl", nullptr, Impl, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"cacheSize", nullptr, CacheSize, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"version", nullptr, Version, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
-  napi_define_properties(env, exports, 4, props);
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;
 }
 

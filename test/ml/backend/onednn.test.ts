@@ -1,23 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/ml/backend/index.js';
-import { onednnActive, onednnDims, replacedByOnednn, useOnednnKernels } from '../../../src/ml/backend/kernels/onednn.js';
-import { loadOnednnAddon, type OnednnAddon } from '../../../src/ml/backend/native/onednn_addon.js';
+import { onednnActive, onednnCalls, onednnDims, replacedByOnednn, useOnednnKernels } from '../../../src/ml/backend/kernels/onednn.js';
+import type { OnednnAddon } from '../../../src/ml/backend/native/onednn_addon.js';
 import { ArchParams } from '../../../src/ml/nets/archParams.js';
 import { Discriminator } from '../../../src/ml/nets/discriminator.js';
 import { Generator } from '../../../src/ml/nets/generator.js';
-import { tf, type NamedAttrMap, type Tensor, type TensorInfo } from '../../../src/ml/tf.js';
+import { tf, type Tensor } from '../../../src/ml/tf.js';
 import { AdversarialGame } from '../../../src/ml/train/gan.js';
 import { Random } from '../../../src/util/random.js';
 import { index4, randomArr, relativeError, size, type Arr } from '../helpers/arrays.js';
+import { kernel, loaded, REQUIRED, skipReason, tensorOf, values } from '../helpers/onednn.js';
 import { SMALL } from '../helpers/supernetPass.js';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 type Shape4 = [number, number, number, number];
-
-/** CI installs libdnnl-dev (.ci/run), so there a missing addon is a failure, not a skip. */
-const REQUIRED = process.env.CI === 'true' || process.env.CI === '1' || process.env.DSL_TEST_REQUIRE_ONEDNN === '1';
-const loaded = loadOnednnAddon();
-const skipReason = loaded.ok ? '' : ` (skipped: ${loaded.reason})`;
 
 interface Case {
   readonly x: Shape4;
@@ -83,23 +79,6 @@ function reference(c: Case, x: Arr, w: Arr, dy: Arr) {
             }
           }
   return { y, dX, dW, yShape };
-}
-
-const tensorOf = (a: Arr) => tf.tensor(Float32Array.from(a.data), [...a.shape]);
-const values = (t: Tensor) => {
-  const v = t.dataSync() as Float32Array;
-  t.dispose();
-  return v;
-};
-
-/** Runs a kernel with the oneDNN kernels on or off. */
-function kernel(onednn: boolean, kernelName: string, inputs: Record<string, Tensor>, attrs: object): Float32Array {
-  useOnednnKernels(onednn);
-  try {
-    return values(tf.engine().runKernel(kernelName, inputs, attrs as NamedAttrMap) as Tensor);
-  } finally {
-    useOnednnKernels(true);
-  }
 }
 
 const TOLERANCE = 1e-5; // float32 sums of at most a few hundred products
@@ -256,8 +235,12 @@ describe.skipIf(!loaded.ok)(`oneDNN convolution kernels on wasm${skipReason}`, (
       return losses;
     };
     const before = addon.cacheSize();
+    // The generator's ConvTranspose candidate is a depthwise convolution with both gradients.
+    const depthwise = ['DepthwiseConv2dNative', 'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter'];
+    const depthwiseBefore = depthwise.map(onednnCalls);
     const native = await iteration(true);
     expect(addon.cacheSize()).toBeGreaterThan(before);
+    depthwise.forEach((name, i) => expect(onednnCalls(name), name).toBeGreaterThan(depthwiseBefore[i]!));
     const wasm = await iteration(false);
     expect(native.every(Number.isFinite)).toBe(true);
     native.forEach((loss, i) => expect(Math.abs(loss - wasm[i]!), `loss ${i}: ${loss} vs ${wasm[i]}`).toBeLessThan(1e-4));

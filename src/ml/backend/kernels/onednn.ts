@@ -1,9 +1,10 @@
 /**
  * oneDNN convolutions for the wasm backend: Conv2D, FusedConv2D (bias and activation as oneDNN
- * post-ops) and both convolution gradients, computed by the native addon directly on the wasm
- * heap (the tensors' memory is handed over in place, no copy). Registered over the wasm kernels
- * only when the addon loads; each call the addon cannot take (another layout or dtype, an empty
- * tensor, PReLU) goes to the kernel it replaced.
+ * post-ops), the depthwise convolution (channel multiplier 1) and the gradients of both,
+ * computed by the native addon directly on the wasm heap (the tensors' memory is handed over in
+ * place, no copy). Registered over the wasm kernels only when the addon loads; each call the
+ * addon cannot take (another layout or dtype, an empty tensor, PReLU, a depthwise channel
+ * multiplier other than 1) goes to the kernel it replaced.
  */
 import { tf, type KernelBackend, type KernelConfig, type KernelFunc, type NamedAttrMap, type TensorInfo } from '../../tf.js';
 import type { OnednnAddon } from '../native/onednn_addon.js';
@@ -22,7 +23,15 @@ type ConvInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
 /** The addon's activation codes (native/onednn/dnnl_conv.cc); 'prelu' needs weights and is not one. */
 const ACTIVATIONS: Record<string, number> = { linear: 0, relu: 1, relu6: 2, elu: 3, leakyrelu: 4, sigmoid: 5 };
 
-export const ONEDNN_KERNELS = ['Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'] as const;
+export const ONEDNN_KERNELS = [
+  'Conv2D',
+  'FusedConv2D',
+  'Conv2DBackpropInput',
+  'Conv2DBackpropFilter',
+  'DepthwiseConv2dNative',
+  'DepthwiseConv2dNativeBackpropInput',
+  'DepthwiseConv2dNativeBackpropFilter',
+] as const;
 
 /**
  * oneDNN's dims for a convolution ([N,H,W,C, KH,KW,O, OH,OW, SH,SW, DH,DW, PT,PL,PB,PR]), or
@@ -45,6 +54,7 @@ export function onednnDims(info: ConvInfo): Int32Array | null {
 
 interface Call {
   readonly kind: Kind;
+  readonly depthwise: boolean;
   readonly a: TensorInfo;
   readonly b: TensorInfo;
   readonly bias: TensorInfo | null;
@@ -56,53 +66,56 @@ interface Call {
 
 const size = (shape: readonly number[]) => shape.reduce((p, q) => p * q, 1);
 
+/** Which addon call each kernel is, and the names of its two tensor inputs. */
+const ROLES: Record<string, { readonly kind: Kind; readonly depthwise: boolean; readonly inputs: readonly [string, string] }> = {
+  Conv2D: { kind: 0, depthwise: false, inputs: ['x', 'filter'] },
+  FusedConv2D: { kind: 0, depthwise: false, inputs: ['x', 'filter'] },
+  Conv2DBackpropInput: { kind: 1, depthwise: false, inputs: ['dy', 'filter'] },
+  Conv2DBackpropFilter: { kind: 2, depthwise: false, inputs: ['x', 'dy'] },
+  DepthwiseConv2dNative: { kind: 0, depthwise: true, inputs: ['x', 'filter'] },
+  DepthwiseConv2dNativeBackpropInput: { kind: 1, depthwise: true, inputs: ['dy', 'filter'] },
+  DepthwiseConv2dNativeBackpropFilter: { kind: 2, depthwise: true, inputs: ['x', 'dy'] },
+};
+
 /** The addon call for a kernel invocation, or null where the replaced kernel must run. */
 function callFor(kernelName: string, inputs: Record<string, TensorInfo | undefined>, attrs: NamedAttrMap | undefined): Call | null {
   const a = (attrs ?? {}) as Record<string, unknown>;
-  if (a.dataFormat !== undefined && a.dataFormat !== 'NHWC') return null;
+  const role = ROLES[kernelName];
+  if (role === undefined || (a.dataFormat !== undefined && a.dataFormat !== 'NHWC')) return null;
+  const { kind, depthwise } = role;
+  const first = inputs[role.inputs[0]];
+  const second = inputs[role.inputs[1]];
+  if (!first || !second) return null;
+  const xShape = (kind === 1 ? a.inputShape : first.shape) as Shape4;
+  const filterShape = (kind === 2 ? a.filterShape : second.shape) as Shape4;
+  let bias: TensorInfo | null = null;
+  let activation = 0;
+  if (kernelName === 'FusedConv2D') {
+    const code = ACTIVATIONS[String(a.activation ?? 'linear')];
+    if (code === undefined || inputs.preluActivationWeights !== undefined) return null;
+    activation = code;
+    bias = inputs.bias ?? null;
+    if (bias !== null && (bias.dtype !== 'float32' || size(bias.shape) !== filterShape[3])) return null;
+  }
+  if (first.dtype !== 'float32' || second.dtype !== 'float32') return null;
+  if (first.shape.length !== 4 || second.shape.length !== 4 || size(first.shape) === 0 || size(second.shape) === 0) return null;
+  // The addon's depthwise convolution has one filter per channel (tfjs's channel multiplier 1).
+  if (depthwise && (filterShape[3] !== 1 || filterShape[2] !== xShape[3])) return null;
   const strides = a.strides as number | [number, number];
   const pad = a.pad as Parameters<typeof tf.backend_util.computeConv2DInfo>[4];
   const rounding = a.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined;
   const dilations = (a.dilations as number | [number, number] | undefined) ?? 1;
-  let kind: Kind;
-  let first: TensorInfo | undefined;
-  let second: TensorInfo | undefined;
-  let xShape: Shape4;
-  let filterShape: Shape4;
-  let bias: TensorInfo | null = null;
-  let activation = 0;
-  if (kernelName === 'Conv2D' || kernelName === 'FusedConv2D') {
-    [kind, first, second] = [0, inputs.x, inputs.filter];
-    if (!first || !second) return null;
-    [xShape, filterShape] = [first.shape as Shape4, second.shape as Shape4];
-    if (kernelName === 'FusedConv2D') {
-      const code = ACTIVATIONS[String(a.activation ?? 'linear')];
-      if (code === undefined || inputs.preluActivationWeights !== undefined) return null;
-      activation = code;
-      bias = inputs.bias ?? null;
-      if (bias !== null && (bias.dtype !== 'float32' || size(bias.shape) !== filterShape[3])) return null;
-    }
-  } else if (kernelName === 'Conv2DBackpropInput') {
-    [kind, first, second] = [1, inputs.dy, inputs.filter];
-    if (!first || !second) return null;
-    [xShape, filterShape] = [a.inputShape as Shape4, second.shape as Shape4];
-  } else {
-    [kind, first, second] = [2, inputs.x, inputs.dy];
-    if (!first || !second) return null;
-    [xShape, filterShape] = [first.shape as Shape4, a.filterShape as Shape4];
-  }
-  if (first.dtype !== 'float32' || second.dtype !== 'float32') return null;
-  if (first.shape.length !== 4 || second.shape.length !== 4 || size(first.shape) === 0 || size(second.shape) === 0) return null;
-  const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, strides, dilations, pad, rounding, false, 'channelsLast');
+  const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, strides, dilations, pad, rounding, depthwise, 'channelsLast');
   const dims = onednnDims(info);
   if (dims === null || size(info.outShape) === 0) return null;
   const outShape = kind === 0 ? info.outShape : kind === 1 ? xShape : filterShape;
   const alpha = activation === ACTIVATIONS.leakyrelu ? Number(a.leakyreluAlpha ?? 0.2) : 0;
-  return { kind, a: first, b: second, bias, activation, alpha, outShape: [...outShape], dims };
+  return { kind, depthwise, a: first, b: second, bias, activation, alpha, outShape: [...outShape], dims };
 }
 
 let enabled = true;
 const replaced = new Map<string, KernelConfig>();
+const calls = new Map<string, number>();
 let registered = false;
 
 function nativeKernel(addon: OnednnAddon, kernelName: string, fallback: KernelConfig | undefined): KernelConfig {
@@ -112,13 +125,15 @@ function nativeKernel(addon: OnednnAddon, kernelName: string, fallback: KernelCo
       if (fallback === undefined) throw new Error(`${kernelName}: the wasm backend has no kernel for this call`);
       return fallback.kernelFunc(params);
     }
+    calls.set(kernelName, (calls.get(kernelName) ?? 0) + 1);
     const backend = params.backend as KernelBackend & HeapBackend;
     const out = backend.makeOutput(call.outShape, 'float32');
     // The views are taken after makeOutput: its malloc may grow the heap, which replaces the
     // buffer that earlier views point into.
     const view = (info: TensorInfo) => backend.typedArrayFromHeap(info) as Float32Array;
     try {
-      addon.conv(call.kind, view(call.a), view(call.b), view(out), call.dims, call.bias && view(call.bias), call.activation, call.alpha);
+      if (call.depthwise) addon.depthwise(call.kind, view(call.a), view(call.b), view(out), call.dims);
+      else addon.conv(call.kind, view(call.a), view(call.b), view(out), call.dims, call.bias && view(call.bias), call.activation, call.alpha);
     } catch (error) {
       backend.disposeData(out.dataId);
       throw error;
@@ -161,4 +176,9 @@ export function useOnednnKernels(on: boolean): void {
 /** The wasm kernel a oneDNN kernel replaced (for tests that compare against it), if any. */
 export function replacedByOnednn(kernelName: string): KernelConfig | undefined {
   return replaced.get(kernelName);
+}
+
+/** How many calls of `kernelName` oneDNN has computed in this process (the others fell back). */
+export function onednnCalls(kernelName: string): number {
+  return calls.get(kernelName) ?? 0;
 }

@@ -22,7 +22,9 @@ export interface OnednnAddon {
     activation: number,
     alpha: number,
   ): void;
-  impl(kind: 0 | 1 | 2, dims: Int32Array): string;
+  /** Depthwise (one filter per channel, O = C): the filter is tfjs's [KH,KW,C,1]. */
+  depthwise(kind: 0 | 1 | 2, a: Float32Array, b: Float32Array, out: Float32Array, dims: Int32Array): void;
+  impl(kind: 0 | 1 | 2, dims: Int32Array, depthwise?: boolean): string;
   cacheSize(): number;
   version(): string;
 }
