@@ -26,9 +26,9 @@ export interface TrainClassifierOptions {
   readonly seed: number;
   /** Images the accuracy is measured on; default: the last 10% of `dataset`, then not trained on. */
   readonly heldOut?: ImageDataset;
-  /** Default 32: on MNIST, 3 epochs at batch 32 beat batch 64 by about a point of accuracy. */
+  /** Default CLASSIFIER_TRAINING.batch. */
   readonly batch?: number;
-  /** Adam's initial learning rate, decayed linearly to 0 (default 2e-3: 98.4% on MNIST in 3 epochs, 97.2% at 1e-3). */
+  /** Adam's initial learning rate, decayed linearly to 0 (default CLASSIFIER_TRAINING.lr). */
   readonly lr?: number;
   readonly onProgress?: (progress: ClassifierProgress) => void;
   /** Stops training between steps (throws Aborted). */
@@ -37,11 +37,19 @@ export interface TrainClassifierOptions {
 
 const HELD_OUT_FRACTION = 0.1;
 
+/**
+ * The default batch and learning rate. Held-out accuracy on the 16x16 MNIST digits (9,000 to
+ * train on, seed 1): 98.3% in 3 epochs at batch 64 and lr 8e-3 (97.7% and 98.1% at seeds 2
+ * and 3), against 96.9% at batch 32 and lr 2e-3, which needed 4 epochs for 97.5%; each epoch
+ * in half the steps. At 28x28 in 3 epochs: 98.0%.
+ */
+export const CLASSIFIER_TRAINING = { batch: 64, lr: 8e-3 } as const;
+
 export async function trainClassifier(
   dataset: ImageDataset,
   options: TrainClassifierOptions,
 ): Promise<{ extractor: ClassifierExtractor; accuracy: number }> {
-  const { epochs, seed, batch = 32, lr = 2e-3 } = options;
+  const { epochs, seed, batch = CLASSIFIER_TRAINING.batch, lr = CLASSIFIER_TRAINING.lr } = options;
   if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`epochs must be a positive integer, got ${epochs}`);
   const classes = checkLabels(dataset);
   const split = options.heldOut ? { train: dataset, heldOut: options.heldOut } : holdOutTail(dataset, HELD_OUT_FRACTION);

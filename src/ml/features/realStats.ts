@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatchSampler, type ImageDataset } from '../../data/index.js';
-import { loadStatistics, saveStatistics, StatisticsAccumulator, type FeatureStatistics, type ScoreSummary } from '../../metrics/index.js';
+import { KidReference, loadStatistics, saveStatistics, StatisticsAccumulator, type FeatureStatistics, type ScoreSummary } from '../../metrics/index.js';
 import { readNpy, writeNpy } from '../../util/npy.js';
 import { tf } from '../tf.js';
 import { streamFeatures } from './featureStream.js';
@@ -25,6 +25,11 @@ export interface RealReference {
   /** kidRows × featureDim, row-major. */
   readonly kidFeatures: Float32Array;
   readonly kidRows: number;
+  /**
+   * kidFeatures as KID's reference side: it keeps their own kernel sums, so every generator
+   * scored against this reference (the trained and the untrained one) reuses them.
+   */
+  readonly kid?: KidReference;
 }
 
 export interface RealStatistics extends RealReference {
@@ -121,6 +126,7 @@ export async function realStatistics(
     stats,
     kidFeatures,
     kidRows,
+    kid: new KidReference(kidFeatures, extractor.featureDim),
     statsFile: join(dir, STATS_FILE),
     ...(inceptionScore ? { inceptionScore } : {}),
     images,
@@ -164,6 +170,7 @@ async function readEntry(dir: string, key: string): Promise<RealStatistics> {
     stats: { ...stats, count: stats.count || info.dataset.images },
     kidFeatures: kid.data,
     kidRows: info.kidRows,
+    kid: new KidReference(kid.data, info.featureDim),
     statsFile: join(dir, STATS_FILE),
     ...(info.inceptionScore ? { inceptionScore: info.inceptionScore } : {}),
     images: info.dataset.images,

@@ -76,7 +76,7 @@ export async function scoreSamples(
   }
   if (kidRows > 0 && real) {
     const subsetSize = Math.min(options.kidSubsetSize ?? 1000, kidRows, real.kidRows);
-    scores.kid = kernelInceptionDistance(real.kidFeatures, kidFeatures, { dim: d, subsets: options.kidSubsets ?? 100, subsetSize, seed: options.seed });
+    scores.kid = kernelInceptionDistance(real.kid ?? real.kidFeatures, kidFeatures, { dim: d, subsets: options.kidSubsets ?? 100, subsetSize, seed: options.seed });
   }
   return scores;
 }

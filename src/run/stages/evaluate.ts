@@ -6,7 +6,8 @@ import type { ImageDataset } from '../../data/types.js';
 import { readCheckpoint } from '../../io/checkpoint.js';
 import { writeImageGrid } from '../../io/png.js';
 import { loadClassifier } from '../../ml/features/classifier.js';
-import { trainClassifier } from '../../ml/features/classifierTraining.js';
+import { CLASSIFIER_TRAINING, trainClassifier } from '../../ml/features/classifierTraining.js';
+import { classifierShape } from '../../ml/features/classifierNet.js';
 import { loadInception } from '../../ml/features/inception.js';
 import { realStatistics } from '../../ml/features/realStats.js';
 import { scoreSamples, type Scores } from '../../ml/features/score.js';
@@ -113,7 +114,9 @@ async function featureExtractor(ctx: StageContext, dataset: ImageDataset): Promi
   const f = spec.evaluate.features;
   if (f.type === 'inception') return loadInception(f.path!);
   // The data's content identity, not only its settings: another dataset at the same root trains another classifier.
-  const key = fingerprintOf({ data: dataCacheKey(spec), identity: ctx.graph.data.hash, epochs: f.epochs, seed: spec.runtime.seed }).slice(0, 16);
+  // The architecture and training defaults too: a classifier cached by an earlier version is not this one.
+  const recipe = { shape: classifierShape(dataset.height, dataset.width, dataset.channels, dataset.classes ?? 0), training: CLASSIFIER_TRAINING };
+  const key = fingerprintOf({ data: dataCacheKey(spec), identity: ctx.graph.data.hash, epochs: f.epochs, seed: spec.runtime.seed, recipe }).slice(0, 16);
   const dir = join(ctx.cacheDir, `classifier-${key}`);
   if (existsSync(join(dir, 'checkpoint.bin'))) return loadClassifier(dir);
   const stage = ctx.stage.name;

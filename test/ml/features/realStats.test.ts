@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageDataset } from '../../../src/data/index.js';
-import { inceptionScore, loadStatistics, statistics } from '../../../src/metrics/index.js';
+import { inceptionScore, KidReference, loadStatistics, statistics } from '../../../src/metrics/index.js';
 import { realStatistics, type FeatureExtractor } from '../../../src/ml/features/index.js';
 import { tf, type Tensor2D, type Tensor4D } from '../../../src/ml/tf.js';
 import { Random } from '../../../src/util/random.js';
@@ -76,6 +76,8 @@ describe('realStatistics', () => {
     expect(Array.from(second.stats.mu)).toEqual(Array.from(first.stats.mu));
     expect(Array.from(second.stats.sigma)).toEqual(Array.from(first.stats.sigma));
     expect(Array.from(second.kidFeatures)).toEqual(Array.from(first.kidFeatures));
+    // Both ways, KID's reference side over the same rows (it keeps their kernel sums between scorings).
+    for (const real of [first, second]) expect([real.kid instanceof KidReference, real.kid?.matrix.rows, real.kid?.matrix.cols]).toEqual([true, 100, 6]);
     expect(second.inceptionScore).toEqual(first.inceptionScore);
     expect(readdirSync(cache).filter((d) => d.includes('.tmp-'))).toEqual([]);
     extractor.dispose();

@@ -17,8 +17,8 @@ let real: RealStatistics;
 beforeAll(async () => {
   await useBackend('wasm');
   data = await mnist(3000);
-  // A classifier trained briefly on the first 1,000 digits; statistics of the next 1,000.
-  ({ extractor } = await trainClassifier(slice(data, 0, 1000), { epochs: 1, seed: 11 }));
+  // A classifier trained briefly on the first 1,000 digits (at batch 32: twice the default's steps); statistics of the next 1,000.
+  ({ extractor } = await trainClassifier(slice(data, 0, 1000), { epochs: 1, seed: 11, batch: 32 }));
   real = await realStatistics(slice(data, 1000, 2000), extractor, cache, { batch: 250 });
 });
 
@@ -61,7 +61,7 @@ describe('scoreSamples with the MNIST classifier', () => {
     expect(realScores.fid!).toBeGreaterThan(0);
     expect(realScores.fid!).toBeLessThan(noiseScores.fid! / 10);
     expect(realScores.kid!.mean).toBeLessThan(noiseScores.kid!.mean / 10);
-    expect(realScores.is!.mean).toBeGreaterThan(1.5 * noiseScores.is!.mean); // about 4 and 2 after this short training
+    expect(realScores.is!.mean).toBeGreaterThan(1.5 * noiseScores.is!.mean); // about 3 and 1.1 after this short training
     expect([realScores.featureDim, realScores.samples]).toEqual([128, 1000]);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kernelInceptionDistance, kidSubsetIndices } from '../../../src/metrics/kid.js';
+import { KidReference, kernelInceptionDistance, kidSubsetIndices } from '../../../src/metrics/kid.js';
 import { features, reference, relativeError } from './synthetic.js';
 
 describe('kernelInceptionDistance', () => {
@@ -28,6 +28,37 @@ describe('kernelInceptionDistance', () => {
     expect(linear.mean).toBeGreaterThan(0);
   });
 
+  // 40 subsets of 10 out of 24 and 16 rows: all rows' dot products (24·16, 16²) are fewer than
+  // the subsets' (40·10²), so these take the block path; the numpy cases above the per-subset one.
+  it.each([
+    ['by blocks', 24, 16, 40, 10],
+    ['per subset', 60, 50, 3, 20],
+  ])('agrees with the definition computed naively (%s)', (_path, nA, nB, subsets, subsetSize) => {
+    const d = 5;
+    const a = features(21, nA, d);
+    const b = features(22, nB, d, 1.2, 0.1);
+    const kid = kernelInceptionDistance(a, b, { dim: d, subsets, subsetSize, seed: 9 });
+    const naive = naiveKid(a, b, d, kidSubsetIndices(nA, nB, subsets, subsetSize, 9));
+    expect(relativeError(kid.mean, naive.mean)).toBeLessThan(1e-12);
+    expect(relativeError(kid.std, naive.std)).toBeLessThan(1e-9);
+  });
+
+  it('reuses a reference for other feature sets, with the results of a fresh computation', () => {
+    const d = 6;
+    const a = features(31, 40, d);
+    const reference = new KidReference(a, d);
+    for (const [seed, n] of [[32, 30], [33, 50], [32, 30]] as const) {
+      const b = features(seed, n, d, 0.9, 0.2);
+      const options = { dim: d, subsets: 8, subsetSize: 12, seed: 5 };
+      expect(kernelInceptionDistance(reference, b, options)).toEqual(kernelInceptionDistance(a, b, options));
+    }
+    // Other settings are other subsets: not the sums kept for the first ones.
+    const b = features(34, 30, d);
+    const other = { dim: d, subsets: 8, subsetSize: 12, seed: 6 };
+    expect(kernelInceptionDistance(reference, b, other)).toEqual(kernelInceptionDistance(a, b, other));
+    expect(kernelInceptionDistance(reference, b, { ...other, degree: 2 })).toEqual(kernelInceptionDistance(a, b, { ...other, degree: 2 }));
+  });
+
   it('explains impossible subset sizes', () => {
     const a = features(1, 10, 3);
     expect(() => kernelInceptionDistance(a, a, { dim: 3 })).toThrow(/subset size 1000 is larger than the number of samples \(10 and 10\)/);
@@ -36,3 +67,26 @@ describe('kernelInceptionDistance', () => {
     expect(() => kernelInceptionDistance([[1, 2]], [[1]], { subsetSize: 1 })).toThrow(/dimensions differ/);
   });
 });
+
+/** MMD² straight from its definition: every kernel value of every subset, from scratch. */
+function naiveKid(a: Float64Array, b: Float64Array, d: number, draws: [Uint32Array, Uint32Array][]): { mean: number; std: number } {
+  const k = (x: Float64Array, i: number, y: Float64Array, j: number) => {
+    let dot = 0;
+    for (let c = 0; c < d; c++) dot += x[i * d + c]! * y[j * d + c]!;
+    return (dot / d + 1) ** 3;
+  };
+  const mmds = draws.map(([ia, ib]) => {
+    const m = ia.length;
+    let xx = 0, yy = 0, xy = 0;
+    for (let p = 0; p < m; p++) {
+      for (let q = 0; q < m; q++) {
+        if (p !== q) xx += k(a, ia[p]!, a, ia[q]!);
+        if (p !== q) yy += k(b, ib[p]!, b, ib[q]!);
+        xy += k(a, ia[p]!, b, ib[q]!);
+      }
+    }
+    return (xx + yy) / (m * (m - 1)) - (2 * xy) / (m * m);
+  });
+  const mean = mmds.reduce((s, v) => s + v, 0) / mmds.length;
+  return { mean, std: Math.sqrt(mmds.reduce((s, v) => s + (v - mean) ** 2, 0) / mmds.length) };
+}
