@@ -4,7 +4,9 @@
  * for each route between the rows. Above the table the last segment's slope carries on (there the
  * convolutions dominate and scale with the work); below it every route scales in proportion to
  * the work, so the ranking is the smallest row's: per-op costs dominate there, and a slope
- * measured between larger sizes says nothing about them. Pure: the caller says what is installed.
+ * measured between larger sizes says nothing about them. A route with no figure at a size (wasm's
+ * heap cannot hold the paper's batch) scales beyond its last figure as a route measured there does.
+ * Pure: the caller says what is installed.
  */
 import { MEASURED_SEARCH, ROUTE_LABELS, type CpuRoute, type MeasuredIteration } from './measured.js';
 
@@ -20,18 +22,35 @@ export interface RouteEstimate {
 }
 
 /** Estimated milliseconds per iteration of this much work on a route, from the measured rows. */
-export function estimateMs(route: CpuRoute, gflop: number, table: readonly MeasuredIteration[] = MEASURED_SEARCH): number {
-  if (table.length === 0) throw new RangeError('no measured iterations');
+export function estimateMs(route: CpuRoute, gflop: number, measured: readonly MeasuredIteration[] = MEASURED_SEARCH): number {
+  const own = rowsOf(route, measured);
+  const last = own[own.length - 1];
+  if (!last) throw new RangeError(`no measured iterations on ${route}`);
+  // Above a route's last figure (wasm stops at its 4 GiB), it scales as a route measured beyond it does.
+  if (gflop > last.gflop) {
+    const other = ROUTES.find((r) => r !== route && rowsOf(r, measured).some((m) => m.gflop > last.gflop));
+    if (other !== undefined) return (last.ms * along(rowsOf(other, measured), gflop)) / along(rowsOf(other, measured), last.gflop);
+  }
+  return along(own, gflop);
+}
+
+const ROUTES: readonly CpuRoute[] = ['tensorflow', 'wasm+onednn', 'wasm'];
+
+const rowsOf = (route: CpuRoute, measured: readonly MeasuredIteration[]) =>
+  measured.flatMap((m) => (m.ms[route] === undefined ? [] : [{ gflop: m.gflop, ms: m.ms[route]! }]));
+
+/** One route's time at `gflop`, from its rows (ordered by work, at least one). */
+function along(table: readonly { readonly gflop: number; readonly ms: number }[], gflop: number): number {
   const first = table[0]!;
-  if (table.length === 1 || !(gflop > 0)) return first.ms[route];
-  if (gflop < first.gflop) return (first.ms[route] * gflop) / first.gflop;
+  if (table.length === 1 || !(gflop > 0)) return first.ms;
+  if (gflop < first.gflop) return (first.ms * gflop) / first.gflop;
   const x = Math.log(gflop);
   let k = 0;
   while (k < table.length - 2 && x > Math.log(table[k + 1]!.gflop)) k++;
   const a = table[k]!;
   const b = table[k + 1]!;
-  const slope = (Math.log(b.ms[route]) - Math.log(a.ms[route])) / (Math.log(b.gflop) - Math.log(a.gflop));
-  return Math.exp(Math.log(a.ms[route]) + slope * (x - Math.log(a.gflop)));
+  const slope = (Math.log(b.ms) - Math.log(a.ms)) / (Math.log(b.gflop) - Math.log(a.gflop));
+  return Math.exp(Math.log(a.ms) + slope * (x - Math.log(a.gflop)));
 }
 
 /** The available routes, fastest first for this workload. */

@@ -24,6 +24,14 @@ describe('auto among the CPU routes', () => {
     expect(estimateMs('tensorflow', 1, table)).toBeCloseTo(20, 6);
   });
 
+  it("a route without a figure at a size is estimated from its own rows", () => {
+    const partial: MeasuredIteration[] = [...table, { widths: 'd', gflop: 10_000, ms: { tensorflow: 4000 } }];
+    expect(estimateMs('tensorflow', 10_000, partial)).toBeCloseTo(4000, 6);
+    // Beyond its own last figure (1000 GFLOP, 10 s), wasm scales as tensorflow does there (x2).
+    expect(estimateMs('wasm', 10_000, partial)).toBeCloseTo(20_000, 6);
+    expect(estimateMs('wasm', 1000, partial)).toBeCloseTo(10_000, 6);
+  });
+
   it('ranks the routes that are installed, fastest first, and the ranking turns with the size', () => {
     expect(rankRoutes(['wasm', 'tensorflow'], { gflop: 10 }, table).map((r) => r.route)).toEqual(['wasm', 'tensorflow']);
     expect(rankRoutes(['wasm', 'tensorflow'], { gflop: 100 }, table).map((r) => r.route)).toEqual(['tensorflow', 'wasm']);
@@ -44,6 +52,8 @@ describe('auto among the CPU routes', () => {
     const gflop = MEASURED_SEARCH.map((m) => m.gflop);
     expect(gflop).toEqual([...gflop].sort((p, q) => p - q));
     for (const m of MEASURED_SEARCH) for (const ms of Object.values(m.ms)) expect(ms).toBeGreaterThan(0);
+    // Every route has figures at two sizes at least, to interpolate between.
+    for (const route of ['wasm', 'wasm+onednn', 'tensorflow'] as const) expect(MEASURED_SEARCH.filter((m) => m.ms[route] !== undefined).length).toBeGreaterThanOrEqual(2);
     // What the table says today: oneDNN's wasm route wins the small sizes, where per-op costs weigh most.
     expect(rankRoutes(['wasm+onednn', 'tensorflow'], { gflop: 61.5 })[0]!.route).toBe('wasm+onednn');
     expect(rankRoutes(['wasm', 'tensorflow'], { gflop: 237 })[0]!.route).toBe('tensorflow');
