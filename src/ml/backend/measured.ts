@@ -1,6 +1,6 @@
 /**
- * Measured search-iteration times behind `auto`'s choice among the CPU backends (README section
- * "Which backend for which size"). One quiet 2-core machine (AMD EPYC, AVX-512), tfjs 4.22,
+ * Measured search-iteration times behind `auto`'s choice among the CPU backends
+ * (README section "Which backend for which size"). One quiet 2-core machine (AMD EPYC, AVX-512), tfjs 4.22,
  * TensorFlow 2.21, oneDNN 2.6; batch 16 (D split 8/8, G 16), n_critic 1, each route as `auto`
  * starts it (wasm with oneDNN on one wasm thread, see select.ts): `npm run bench -- --only search
  * --backends wasm,tensorflow` and `--only paper --paper-batches 16`, and with DSL_ONEDNN=0 for wasm.
