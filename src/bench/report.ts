@@ -64,6 +64,8 @@ function rows(results: readonly CaseResult[], kind: (r: CaseResult) => boolean) 
         tensorMB: mb(m.tensorBytes),
         peakRssMB: mb(r.peakRssBytes),
         ...(r.wasmHeapBytes !== undefined ? { wasmHeapMB: mb(r.wasmHeapBytes) } : {}),
+        baselineRssMB: mb(r.baseline.rssBytes),
+        ...(r.baseline.wasmHeapBytes !== undefined ? { baselineWasmHeapMB: mb(r.baseline.wasmHeapBytes) } : {}),
         setupMs: round(r.setupMs, 0),
         loadAverage: roundedLoad(r.loadAverage),
         ...(r.referenceConvGflops !== undefined ? { referenceConvGflops: round(r.referenceConvGflops) } : {}),
