@@ -64,6 +64,7 @@ function rows(results: readonly CaseResult[], kind: (r: CaseResult) => boolean) 
         tensorMB: mb(m.tensorBytes),
         peakRssMB: mb(r.peakRssBytes),
         ...(r.wasmHeapBytes !== undefined ? { wasmHeapMB: mb(r.wasmHeapBytes) } : {}),
+        ...(r.wasmHeapTopBytes !== undefined ? { wasmHeapTopMB: mb(r.wasmHeapTopBytes) } : {}),
         baselineRssMB: mb(r.baseline.rssBytes),
         ...(r.baseline.wasmHeapBytes !== undefined ? { baselineWasmHeapMB: mb(r.baseline.wasmHeapBytes) } : {}),
         setupMs: round(r.setupMs, 0),

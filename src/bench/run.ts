@@ -11,7 +11,7 @@ import { tf } from '../ml/tf.js';
 import type { ResolvedSpec } from '../spec/types.js';
 import { resolveExperiment, searchGame, trainGame, type BenchGame } from './cases.js';
 import { iterationFlops, type ImageCounts } from './flops.js';
-import { measureInterleaved, referenceConvGflops, wasmHeapBytes, type GameMeasurement } from './measure.js';
+import { measureInterleaved, referenceConvGflops, trackWasmHeapTop, wasmHeapBytes, type GameMeasurement } from './measure.js';
 
 export type CaseKind = 'search' | 'train';
 /** 'wasm-conv': the fast path with the oneDNN convolution kernels turned off (their A/B). */
@@ -36,6 +36,8 @@ export interface BenchCase {
   /** Variants measured, iterations interleaved (A/B in one process). */
   readonly variants: readonly Variant[];
   readonly profile: boolean;
+  /** wasm: also track the top of the heap's allocations (the memory cases). */
+  readonly heapTop?: boolean;
 }
 
 export interface VariantResult {
@@ -60,6 +62,8 @@ export interface CaseResult {
   readonly peakRssBytes: number;
   /** wasm: size of the linear memory at the end, its high-water mark (it never shrinks; max 4 GiB). */
   readonly wasmHeapBytes?: number;
+  /** wasm, with `heapTop`: the highest end of an allocation (measure.ts trackWasmHeapTop). */
+  readonly wasmHeapTopBytes?: number;
   /** Resident memory and wasm heap once the backend has started, before anything of the case exists. */
   readonly baseline: { readonly rssBytes: number; readonly wasmHeapBytes?: number };
   readonly setupMs: number;
@@ -120,6 +124,7 @@ export async function runCase(c: BenchCase, progress: (line: string) => void = (
   const info = await selectBackend(c.backend, { threads: c.threads ?? 'auto' });
   const baselineHeap = wasmHeapBytes();
   const baseline = { rssBytes: process.memoryUsage().rss, ...(baselineHeap !== undefined ? { wasmHeapBytes: baselineHeap } : {}) };
+  const heapTop = c.heapTop ? trackWasmHeapTop() : undefined;
   const referenceGflops = c.backend === 'cpu' ? undefined : await referenceConvGflops();
   const t0 = performance.now();
   const games = c.variants.map((v) => build(c, v));
@@ -148,6 +153,7 @@ export async function runCase(c: BenchCase, progress: (line: string) => void = (
       ...(referenceGflops !== undefined ? { referenceConvGflops: referenceGflops } : {}),
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
       ...(heap !== undefined ? { wasmHeapBytes: heap } : {}),
+      ...(heapTop ? { wasmHeapTopBytes: heapTop() } : {}),
       baseline,
       setupMs,
     };

@@ -1,3 +1,4 @@
+import { ADAM_CHUNK_ELEMENTS } from '../../nas/memory.js';
 import type { AdamDef } from '../../spec/types.js';
 import type { Param } from '../params.js';
 import { tf, type Tensor, type Variable } from '../tf.js';
@@ -24,12 +25,13 @@ interface Chunk {
 }
 
 /**
- * Elements per chunk of a fused step. A step holds about fifteen temporaries of its chunk's
- * size at once (gradient and parameter copies, the moments' terms), so chunks bound the step's
- * transient memory (the paper's 29M-weight generator would otherwise need ~1.7 GB for it)
- * while keeping the kernel count low.
+ * Elements per chunk of a fused step. A step holds 13 to 18 temporaries of its chunk's size at
+ * once (gradient and parameter copies, the moments' terms: `adamTemporaries` in
+ * src/nas/memory.ts counts them for the memory estimate), so chunks bound the step's transient
+ * memory (the paper's 29M-weight generator would otherwise need ~1.7 GB for it) while keeping
+ * the kernel count low.
  */
-const CHUNK_ELEMENTS = 1 << 22;
+const CHUNK_ELEMENTS = ADAM_CHUNK_ELEMENTS;
 
 /**
  * A moment variable of zeros. Made in a scope: a variable shares the memory of the tensor it is
