@@ -82,11 +82,30 @@ function plan(o: BenchOptions): (BenchCase | PytorchCase)[] {
     }
   }
   if (o.sections.includes('memory')) {
-    const backend = heavyBackends[0] ?? 'wasm';
-    for (const batch of o.memoryBatches) {
-      // Not profiled: under tf.profile a kernel that fails (a full heap) surfaces as an unrelated
-      // error from the profiler, and the real one as an unhandled rejection.
-      cases.push({ name: `memory 160/80 batch ${batch}`, kind: 'search', spec: 'cifar10.yaml', backend, batch, generatorBatch: batch, warmup: 0, iterations: 1, variants: ['fast'], profile: false });
+    // The first backend asked for: on cpu only at the small widths one asks for (the paper's would take hours).
+    const backend = o.backends[0] ?? 'wasm';
+    for (const widths of o.memorySizes ?? [undefined]) {
+      for (const batch of o.memoryBatches) {
+        const size = widths ? pairLabel(widths) : o.memoryStage === 'search' ? 'spec widths' : 'spec train widths';
+        // Not profiled: under tf.profile a kernel that fails (a full heap) surfaces as an unrelated
+        // error from the profiler, and the real one as an unhandled rejection. Two iterations: the
+        // first generator step separates the EMA from the weights, so the second holds one more copy.
+        cases.push({
+          name: `memory ${o.memoryStage} ${size} batch ${pairLabel(batch)}`,
+          kind: o.memoryStage,
+          spec: o.memorySpec,
+          ...(o.memoryStage === 'train' ? { genotype: 'genotypes/adversarialnas-cifar10.yaml' } : {}),
+          backend,
+          ...(widths ? { widths } : {}),
+          batch: batch.discriminator,
+          generatorBatch: batch.generator,
+          warmup: 1,
+          iterations: 1,
+          variants: ['fast'],
+          profile: false,
+          heapTop: true,
+        });
+      }
     }
   }
   return cases;

@@ -47,6 +47,26 @@ export function wasmHeapBytes(): number | undefined {
 }
 
 /**
+ * Tracks the top of the wasm heap's allocations: the highest end of any buffer malloc returned
+ * (tensor data; the kernels' own allocations are not seen). The heap's size is coarser, since it
+ * grows by a fifth of itself (at most 96 MiB) at a time; this is what one iteration really
+ * reached, fragmentation included. Undefined off wasm.
+ */
+export function trackWasmHeapTop(): (() => number) | undefined {
+  if (tf.getBackend() !== 'wasm') return undefined;
+  const module = (tf.backend() as unknown as { wasm?: { _malloc: (bytes: number) => number } }).wasm;
+  if (!module) return undefined;
+  const malloc = module._malloc;
+  let top = 0;
+  module._malloc = (bytes) => {
+    const pointer = malloc(bytes);
+    top = Math.max(top, (pointer >>> 0) + bytes);
+    return pointer;
+  };
+  return () => top;
+}
+
+/**
  * GFLOP/s of the forward conv 3x3 [16, 32, 32, 64] -> 64 (median of 10): the shape of
  * shared/TFJS.md's table (79 GFLOP/s on wasm with 2 threads, 42 with 1, on a quiet machine).
  */

@@ -23,7 +23,13 @@ export interface BenchOptions {
   readonly threads?: number;
   readonly variants: readonly Variant[];
   readonly profile: boolean;
-  readonly memoryBatches: readonly number[];
+  /** Batches of the memory cases, G/D (`16` is 16/16). */
+  readonly memoryBatches: readonly { readonly generator: number; readonly discriminator: number }[];
+  /** Widths G/D of the memory cases (default: the spec's widths of that stage). */
+  readonly memorySizes?: readonly { readonly generator: number; readonly discriminator: number }[];
+  /** The stage whose iteration the memory cases run, and its spec under experiments/. */
+  readonly memoryStage: 'search' | 'train';
+  readonly memorySpec: string;
   readonly startupRuns: number;
   /** Also time each search size in PyTorch (scripts/pytorch-reference/search_iteration.py). */
   readonly pytorch: boolean;
@@ -59,7 +65,11 @@ export const USAGE = `usage: npm run bench -- [options]
                          oneDNN's (where its addon is built), iterations interleaved, with one wasm
                          thread per core unless --threads (auto takes one wasm thread with oneDNN)
   --no-profile           skip the profiled iteration (kernel count, peak tensor bytes)
-  --memory-batches LIST  batches tried at the paper's search widths by --only memory (default 16,24)
+  --memory-batches LIST  batches of --only memory, G/D or one number for both (default 16,24)
+  --memory-sizes LIST    widths G/D of the memory cases (default: the spec's, 160/80 for search)
+  --memory-stage NAME    search or train: the iteration the memory cases run (default search;
+                         train: the derived network of experiments/genotypes/adversarialnas-cifar10.yaml)
+  --memory-spec FILE     the spec under experiments/ of the memory cases (default cifar10.yaml)
   --paper-batches LIST   batches of --only paper: one search iteration at the paper's widths 160/80 on each of
                          --backends (default 120, the paper's; minutes per iteration on a CPU), and with --pytorch
                          the same in PyTorch
@@ -107,6 +117,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       'compare-conv': { type: 'boolean' },
       'no-profile': { type: 'boolean' },
       'memory-batches': { type: 'string' },
+      'memory-sizes': { type: 'string' },
+      'memory-stage': { type: 'string' },
+      'memory-spec': { type: 'string' },
       'startup-runs': { type: 'string' },
       'paper-batches': { type: 'string' },
       neighbours: { type: 'string' },
@@ -129,6 +142,15 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       return { generator: Number(m[1]), discriminator: Number(m[2]) };
     });
   const sizes = pairs('sizes', values.sizes ?? '16/16,32/32');
+  const memoryStage = values['memory-stage'] ?? 'search';
+  if (memoryStage !== 'search' && memoryStage !== 'train') throw new Error(`--memory-stage: '${memoryStage}' is neither search nor train`);
+  const memoryBatches = list(values['memory-batches'] ?? '16,24').map((b) => {
+    if (/^\d+$/.test(b)) {
+      const n = positive('memory-batches', b, 1);
+      return { generator: n, discriminator: n };
+    }
+    return pairs('memory-batches', b)[0]!;
+  });
   const trainBatches = pairs('train-batches', values['train-batches'] ?? '80/40,40/20');
   const timesSearch = sections.includes('search') || sections.includes('paper');
   if (values.pytorch && !timesSearch) throw new Error('--pytorch times the search sizes: add search or paper to --only');
@@ -153,7 +175,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     ...(values.threads !== undefined ? { threads: positive('threads', values.threads, 1) } : {}),
     variants: [...(values.compare ? (['straight'] as const) : []), ...(values['compare-conv'] ? (['wasm-conv'] as const) : []), 'fast'],
     profile: !values['no-profile'],
-    memoryBatches: list(values['memory-batches'] ?? '16,24').map((b) => positive('memory-batches', b, 1)),
+    memoryBatches,
+    ...(values['memory-sizes'] !== undefined ? { memorySizes: pairs('memory-sizes', values['memory-sizes']) } : {}),
+    memoryStage,
+    memorySpec: values['memory-spec'] ?? 'cifar10.yaml',
     startupRuns: positive('startup-runs', values['startup-runs'], 5),
     neighbours: positive('neighbours', values.neighbours, 0, 0),
     paperBatches: list(values['paper-batches'] ?? '120').map((b) => positive('paper-batches', b, 2)),

@@ -8,9 +8,10 @@ import { selectBackend, type BackendName } from '../ml/backend/index.js';
 import { useOnednnKernels } from '../ml/backend/kernels/onednn.js';
 import { FAST_PATH, STRAIGHT_PATH, type FastPath } from '../ml/fastPath.js';
 import { tf } from '../ml/tf.js';
+import type { ResolvedSpec } from '../spec/types.js';
 import { resolveExperiment, searchGame, trainGame, type BenchGame } from './cases.js';
 import { iterationFlops, type ImageCounts } from '../nas/iterationWork.js';
-import { measureInterleaved, referenceConvGflops, wasmHeapBytes, type GameMeasurement } from './measure.js';
+import { measureInterleaved, referenceConvGflops, trackWasmHeapTop, wasmHeapBytes, type GameMeasurement } from './measure.js';
 
 export type CaseKind = 'search' | 'train';
 /** 'wasm-conv': the fast path with the oneDNN convolution kernels turned off (their A/B). */
@@ -23,7 +24,7 @@ export interface BenchCase {
   readonly spec: string;
   readonly backend: BackendName;
   readonly threads?: number;
-  /** Search: super-network widths G/D (default: the spec's search widths). */
+  /** Widths G/D: of the super-networks (search) or of the re-trained networks (train); default the spec's. */
   readonly widths?: { readonly generator: number; readonly discriminator: number };
   /** D batch (split by the spec) and G batch (default: the spec's). */
   readonly batch?: number;
@@ -35,6 +36,8 @@ export interface BenchCase {
   /** Variants measured, iterations interleaved (A/B in one process). */
   readonly variants: readonly Variant[];
   readonly profile: boolean;
+  /** wasm: also track the top of the heap's allocations (the memory cases). */
+  readonly heapTop?: boolean;
 }
 
 export interface VariantResult {
@@ -59,6 +62,10 @@ export interface CaseResult {
   readonly peakRssBytes: number;
   /** wasm: size of the linear memory at the end, its high-water mark (it never shrinks; max 4 GiB). */
   readonly wasmHeapBytes?: number;
+  /** wasm, with `heapTop`: the highest end of an allocation (measure.ts trackWasmHeapTop). */
+  readonly wasmHeapTopBytes?: number;
+  /** Resident memory and wasm heap once the backend has started, before anything of the case exists. */
+  readonly baseline: { readonly rssBytes: number; readonly wasmHeapBytes?: number };
   readonly setupMs: number;
 }
 
@@ -87,8 +94,15 @@ function build(c: BenchCase, variant: Variant): BenchGame {
   return variant === 'wasm-conv' ? onWasmConvolutions(bench) : bench;
 }
 
+/** The spec with its re-training widths replaced. */
+function withTrainWidths(spec: ResolvedSpec, widths: NonNullable<BenchCase['widths']>): ResolvedSpec {
+  const t = spec.train;
+  return { ...spec, train: { ...t, generator: { ...t.generator, channels: widths.generator }, discriminator: { ...t.discriminator, channels: widths.discriminator } } };
+}
+
 function buildGame(c: BenchCase, variant: Variant): BenchGame {
-  const spec = resolveExperiment(c.spec);
+  const resolved = resolveExperiment(c.spec);
+  const spec = c.kind === 'train' && c.widths ? withTrainWidths(resolved, c.widths) : resolved;
   const fastPath = PATHS[variant];
   if (c.kind === 'train') {
     return trainGame(spec, c.genotype ?? 'genotypes/adversarialnas-cifar10.yaml', {
@@ -108,6 +122,9 @@ function buildGame(c: BenchCase, variant: Variant): BenchGame {
 export async function runCase(c: BenchCase, progress: (line: string) => void = () => {}): Promise<CaseResult> {
   const before = os.loadavg();
   const info = await selectBackend(c.backend, { threads: c.threads ?? 'auto' });
+  const baselineHeap = wasmHeapBytes();
+  const baseline = { rssBytes: process.memoryUsage().rss, ...(baselineHeap !== undefined ? { wasmHeapBytes: baselineHeap } : {}) };
+  const heapTop = c.heapTop ? trackWasmHeapTop() : undefined;
   const referenceGflops = c.backend === 'cpu' ? undefined : await referenceConvGflops();
   const t0 = performance.now();
   const games = c.variants.map((v) => build(c, v));
@@ -136,6 +153,8 @@ export async function runCase(c: BenchCase, progress: (line: string) => void = (
       ...(referenceGflops !== undefined ? { referenceConvGflops: referenceGflops } : {}),
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
       ...(heap !== undefined ? { wasmHeapBytes: heap } : {}),
+      ...(heapTop ? { wasmHeapTopBytes: heapTop() } : {}),
+      baseline,
       setupMs,
     };
   } finally {

@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StageGraph } from '../compile/graph.js';
+import type { Stage, StageGraph } from '../compile/graph.js';
 import { plan, type PlannedStage } from '../compile/plan.js';
 import type { StageName } from '../compile/stages.js';
 import type { BackendInfo } from '../ml/backend/types.js';
@@ -45,6 +45,11 @@ export interface ExecuteOptions {
    * the lock is held (another process may have just computed it).
    */
   readonly stageLock?: (dir: string) => Promise<() => void>;
+  /**
+   * Runs before a stage that is not skipped, before its directory is touched; throwing stops the
+   * run there with the stage failed and nothing of it written or removed (the memory check).
+   */
+  readonly beforeStage?: (stage: Stage, inputs: Readonly<Partial<Record<StageName, string>>>) => void;
 }
 
 export interface ExecuteResult {
@@ -83,6 +88,12 @@ export async function executePlan(options: ExecuteOptions): Promise<ExecuteResul
         if (step.action === 'skip') {
           options.onEvent({ type: 'cache-hit', stage: stage.name, dir });
           continue;
+        }
+        try {
+          options.beforeStage?.(stage, { ...dirs });
+        } catch (error) {
+          options.onEvent({ type: 'stage-failed', stage: stage.name, message: error instanceof Error ? error.message : String(error) });
+          return { status: 'failed', planned, failed: { stage: stage.name, error } };
         }
         if (step.action === 'run') rmSync(dir, { recursive: true, force: true });
         mkdirSync(dir, { recursive: true });

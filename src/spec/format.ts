@@ -1,6 +1,6 @@
 import { codeFrameColumns } from '@babel/code-frame';
 import { relative } from 'node:path';
-import type { Problem } from './problems.js';
+import type { Location, Problem } from './problems.js';
 import type { SourceText } from './source.js';
 
 export interface FormatOptions {
@@ -15,6 +15,12 @@ export interface FormatOptions {
  * `file:line:col: error: message`, then a code frame and a hint: the shape compilers use, so
  * terminals and editors make the location clickable.
  */
+/** `file:line:col` of a location (relative to `cwd`), or the `--set` argument it came from. */
+export function locationLabel(loc: Location, cwd = process.cwd()): string {
+  if (loc.file.startsWith('--set')) return loc.file;
+  return `${relative(cwd, loc.file) || loc.file}:${loc.start.line}:${loc.start.column}`;
+}
+
 export function formatProblem(problem: Problem, sources: readonly SourceText[], options: FormatOptions = {}): string {
   const { cwd = process.cwd(), color = false, frames = true } = options;
   const loc = problem.location;

@@ -4,6 +4,7 @@ import type { StageName } from '../compile/stages.js';
 import type { BackendInfo } from '../ml/backend/types.js';
 import type { RunEvent } from '../run/events.js';
 import { executePlan } from '../run/executor.js';
+import { memoryGuard } from '../run/memoryGuard.js';
 import { acquireStageLock } from '../run/stageLock.js';
 import { RUNNERS } from '../run/stages/index.js';
 import { openStore } from '../run/store.js';
@@ -70,6 +71,7 @@ export async function runTrial(run: TrialRun): Promise<TrialRecord> {
       signal: run.signal,
       onEvent,
       stageLock: (dir) => acquireStageLock(dir, { signal: run.signal }),
+      beforeStage: memoryGuard({ spec, space: trial.space, backend: run.backend.name }),
     });
   } catch (error) {
     return record('failed', { error: error instanceof Error ? error.message : String(error) });

@@ -10,6 +10,7 @@ import type { BackendInfo } from '../ml/backend/types.js';
 import type { SpaceModel } from '../nas/space.js';
 import { reportFile } from '../report/report.js';
 import { executePlan } from '../run/executor.js';
+import { memoryGuard } from '../run/memoryGuard.js';
 import type { StageRunner } from '../run/stages/context.js';
 import { openStore } from '../run/store.js';
 import { hasErrors } from '../spec/problems.js';
@@ -123,6 +124,7 @@ export function startWatch(options: WatchOptions): WatchSession {
         signal: controller.signal,
         // One stage per call: the plan and the cache hits before it would repeat every time.
         onEvent: (event) => event.type !== 'plan' && event.type !== 'cache-hit' && emit(event),
+        beforeStage: memoryGuard({ spec: c.spec, space: c.space, backend: info.name }),
       });
       if (result.failed) report(result.failed.error);
       if (stage === 'report' && result.status === 'complete') emit({ type: 'report', file: reportFile(c.spec) });

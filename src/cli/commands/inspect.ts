@@ -1,6 +1,6 @@
 import { Command } from '@commander-js/extra-typings';
 import { resolve } from 'node:path';
-import type { NetworkCost } from '../../nas/count.js';
+import type { NetworkInspection } from '../../nas/inspect.js';
 import type { Genotype } from '../../nas/genotype.js';
 import { bold, dim, table, type Output } from '../output.js';
 import { si, thousands } from '../../util/format.js';
@@ -41,14 +41,17 @@ export function inspectCommand(output: Output, setExit: (code: number) => void) 
         genotypeSource = stored?.file;
       }
       const result = inspect(spec, resolution.space, genotype);
+      const { memoryPhrase, stageMemoryRows } = await import('../memoryTable.js');
+      const { batchLabel, bytesLabel } = await import('../../nas/memoryMessage.js');
+      const memory = stageMemoryRows(spec, resolution.space, genotype);
       if (options.json) {
-        output.out(JSON.stringify(result, null, 2));
+        output.out(JSON.stringify({ ...result, memory }, null, 2));
         return setExit(0);
       }
       const rows: string[][] = [];
-      const add = (phase: string, network: string, cost: NetworkCost) => {
-        rows.push([phase, network, thousands(cost.parameters), `${si(cost.macs)}MAC`]);
-        if (options.modules) for (const [name, m] of Object.entries(cost.modules)) rows.push(['', `  ${name}`, thousands(m.parameters), `${si(m.macs)}MAC`]);
+      const add = (phase: string, network: string, cost: NetworkInspection) => {
+        rows.push([phase, network, thousands(cost.parameters), `${si(cost.macs)}MAC`, bytesLabel(4 * cost.activations)]);
+        if (options.modules) for (const [name, m] of Object.entries(cost.modules)) rows.push(['', `  ${name}`, thousands(m.parameters), `${si(m.macs)}MAC`, '']);
       };
       add('search', `generator (super-network, width ${resolution.space.generator.channels})`, result.search.generator);
       add('', `discriminator (super-network, width ${resolution.space.discriminator.channels})`, result.search.discriminator);
@@ -56,8 +59,10 @@ export function inspectCommand(output: Output, setExit: (code: number) => void) 
         add('train', `generator (derived, width ${spec.train.generator.channels})`, result.train.generator);
         add('', `discriminator (${spec.train.discriminator.type}, width ${spec.train.discriminator.channels})`, result.train.discriminator);
       }
-      output.out(`${bold(output, spec.name)}: parameters (weights) and multiply-accumulates per image`);
-      output.out(table(rows, ['stage', 'network', 'parameters', 'per image']));
+      output.out(`${bold(output, spec.name)}: parameters (weights), multiply-accumulates and activations kept for the backward pass, per image`);
+      output.out(table(rows, ['stage', 'network', 'parameters', 'per image', 'activations']));
+      output.out('one iteration needs (estimated peak):');
+      for (const row of memory) output.out(`  ${row.stage} at batch ${batchLabel(row.batch, true)}: ${memoryPhrase(row)}`);
       if (genotypeSource) output.out(dim(output, `derived networks from ${genotypeSource}`));
       else output.out(dim(output, 'no genotype yet: pass --genotype FILE, set derive.from, or run the search'));
       setExit(0);

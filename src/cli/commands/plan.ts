@@ -32,8 +32,11 @@ export function planCommand(output: Output, setExit: (code: number) => void) {
       const store = openStore(spec.runtime.outDir, spec.name);
       const planned = plan(graph, store, options.force ? { force: [options.force as StageName] } : {});
       const sweepPlan = sweep.trials.length ? await planSweep(sweep, store) : undefined;
+      const { memoryPhrase, stageMemoryRows } = await import('../memoryTable.js');
+      const { storedGenotype } = await import('../../run/artifacts.js');
+      const memory = stageMemoryRows(spec, resolution.space, storedGenotype(spec)?.genotype);
       if (options.json) {
-        output.out(JSON.stringify({ experiment: graph.experiment, runDir: store.root, data: graph.data, stages: planned.map((p) => ({ ...p.stage, action: p.action, reason: p.reason })), ...(sweepPlan ? { sweep: sweepPlan.json } : {}) }, null, 2));
+        output.out(JSON.stringify({ experiment: graph.experiment, runDir: store.root, data: graph.data, stages: planned.map((p) => ({ ...p.stage, action: p.action, reason: p.reason })), memory, ...(sweepPlan ? { sweep: sweepPlan.json } : {}) }, null, 2));
       } else if (options.mermaid) {
         output.out(toMermaid(graph, Object.fromEntries(planned.map((p) => [p.stage.name, p.action]))));
       } else {
@@ -45,6 +48,7 @@ export function planCommand(output: Output, setExit: (code: number) => void) {
             ['stage', 'fingerprint', 'action', 'reason', 'inputs'],
           ),
         );
+        for (const row of memory) output.out(dim(output, `${row.stage}: one iteration needs ${memoryPhrase(row)} (estimated peak)`));
         if (sweepPlan) for (const line of sweepPlan.lines) output.out(line);
       }
       setExit(0);

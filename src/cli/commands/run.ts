@@ -22,11 +22,15 @@ export function runCommand(output: Output, setExit: (code: number) => void) {
       const resolution = await resolveForCommand(file, { set: withBackendFlags(options) }, output);
       if (!resolution.spec || !resolution.space) return setExit(1);
       const spec = resolution.spec;
+      const space = resolution.space;
       const { compile } = await import('../../compile/graph.js');
       const { fileContext } = await import('../../io/hash.js');
       const { openStore } = await import('../../run/store.js');
       const { executePlan } = await import('../../run/executor.js');
       const { RUNNERS } = await import('../../run/stages/index.js');
+      const { memoryGuard } = await import('../../run/memoryGuard.js');
+      const { locateIn } = await import('../../spec/load.js');
+      const { locationLabel } = await import('../../spec/format.js');
       const { prepareRunDir } = await import('../../run/runDir.js');
       // Before the backend starts: a run directory that cannot be written is known at once.
       prepareRunDir(spec.runtime.outDir, join(spec.runtime.outDir, spec.name));
@@ -63,6 +67,15 @@ export function runCommand(output: Output, setExit: (code: number) => void) {
           ...(options.until ? { until: options.until as StageName } : {}),
           signal: controller.signal,
           onEvent: report,
+          beforeStage: memoryGuard({
+            spec,
+            space,
+            backend: backend.name,
+            locate: (path) => {
+              const at = locateIn(resolution.sources, path);
+              return at ? locationLabel(at) : undefined;
+            },
+          }),
         });
         if (result.status === 'failed' && result.failed) throw result.failed.error;
         const reportFile = join(store.root, spec.report.output);

@@ -1,3 +1,4 @@
+import { ADAM_CHUNK_ELEMENTS } from '../../nas/memory.js';
 import type { AdamDef } from '../../spec/types.js';
 import type { Param } from '../params.js';
 import { tf, type Tensor, type Variable } from '../tf.js';
@@ -24,12 +25,20 @@ interface Chunk {
 }
 
 /**
- * Elements per chunk of a fused step. A step holds about fifteen temporaries of its chunk's
- * size at once (gradient and parameter copies, the moments' terms), so chunks bound the step's
- * transient memory (the paper's 29M-weight generator would otherwise need ~1.7 GB for it)
- * while keeping the kernel count low.
+ * Elements per chunk of a fused step. A step holds 13 to 18 temporaries of its chunk's size at
+ * once (gradient and parameter copies, the moments' terms: `adamTemporaries` in
+ * src/nas/memory.ts counts them for the memory estimate), so chunks bound the step's transient
+ * memory (the paper's 29M-weight generator would otherwise need ~1.7 GB for it) while keeping
+ * the kernel count low.
  */
-const CHUNK_ELEMENTS = 1 << 22;
+const CHUNK_ELEMENTS = ADAM_CHUNK_ELEMENTS;
+
+/**
+ * A moment variable of zeros. Made in a scope: a variable shares the memory of the tensor it is
+ * made from, and that tensor, left alive, would keep the zeros allocated after the first step
+ * replaces them (two copies of the optimized weights: 322 MB at the paper's search widths).
+ */
+const zeroMoment = (shape: readonly number[]): Variable => tf.tidy(() => tf.variable(tf.zeros([...shape]), false));
 
 /**
  * Adam exactly as PyTorch 1.x (`torch.optim.Adam`, amsgrad off): weight decay is an L2 term
@@ -62,7 +71,7 @@ export class Adam {
       let size = 0;
       const close = () => {
         if (pending.length === 0) return;
-        this.chunks.push({ segments: pending, size, m: tf.variable(tf.zeros([size]), false), v: tf.variable(tf.zeros([size]), false) });
+        this.chunks.push({ segments: pending, size, m: zeroMoment([size]), v: zeroMoment([size]) });
         pending = [];
         size = 0;
       };
@@ -74,8 +83,8 @@ export class Adam {
       close();
     } else {
       for (const p of params) {
-        this.m.set(p.name, tf.variable(tf.zerosLike(p.variable), false));
-        this.v.set(p.name, tf.variable(tf.zerosLike(p.variable), false));
+        this.m.set(p.name, zeroMoment(p.variable.shape));
+        this.v.set(p.name, zeroMoment(p.variable.shape));
       }
     }
   }

@@ -89,6 +89,7 @@ export function caseResult(name: string, medianMs: number, o: { widths?: number;
     ],
     loadAverage: { before: [1, 1, 1], after: [1, 1, 1] },
     peakRssBytes: 500 * 2 ** 20,
+    baseline: { rssBytes: 200 * 2 ** 20 },
     setupMs: 100,
   };
 }
