@@ -13,7 +13,8 @@ import { tf } from '../ml/tf.js';
 import { FLOP_FORMULA } from '../nas/iterationWork.js';
 import { pairLabel, parseOptions, USAGE, type BenchOptions } from './options.js';
 import { AUTHORS_VARIANT, authorsCodeProblem, pythonCommand, runPytorch, type PytorchCase, type PytorchResult } from './pytorch.js';
-import { toJson, toText, type BenchReport } from './report.js';
+import { searchCaseUnfit } from './memoryFit.js';
+import { toJson, toText, type BenchReport, type SkippedCase } from './report.js';
 import { runCase, type BenchCase, type CaseResult } from './run.js';
 import { measureStartup } from './startup.js';
 import { measureSweep } from './sweep.js';
@@ -21,8 +22,10 @@ import { measureSweep } from './sweep.js';
 const RESULT = 'BENCH_RESULT ';
 const ERROR = 'BENCH_ERROR ';
 
-function plan(o: BenchOptions): (BenchCase | PytorchCase)[] {
+/** The cases to run, and those left out because the backend cannot hold them. */
+function plan(o: BenchOptions): { cases: (BenchCase | PytorchCase)[]; skipped: SkippedCase[] } {
   const cases: (BenchCase | PytorchCase)[] = [];
+  const skipped: SkippedCase[] = [];
   // The A/B of the convolution kernels runs wasm on every core, as `auto` does without oneDNN
   // (with it, one wasm thread): XNNPACK's convolutions at their best against oneDNN's.
   const threads = o.threads ?? (o.variants.includes('wasm-conv') ? os.availableParallelism() : undefined);
@@ -50,7 +53,9 @@ function plan(o: BenchOptions): (BenchCase | PytorchCase)[] {
       const name = `paper 160/80 batch ${batch}`;
       const timing = { warmup: o.paperWarmup, iterations: o.paperIterations };
       for (const backend of heavyBackends) {
-        cases.push({ name, kind: 'search', spec: 'cifar10.yaml', backend, widths, batch, generatorBatch: batch, ...timing, ...common, profile: false });
+        const unfit = searchCaseUnfit(backend, '160/80', batch);
+        if (unfit !== undefined) skipped.push({ name, backend, reason: unfit });
+        else cases.push({ name, kind: 'search', spec: 'cifar10.yaml', backend, widths, batch, generatorBatch: batch, ...timing, ...common, profile: false });
       }
       const threads = o.threads !== undefined ? { threads: o.threads } : {};
       const reference = { name, backend: 'pytorch', spec: 'cifar10.yaml', widths, batch, generatorBatch: batch, ...timing, ...threads } as const;
@@ -108,7 +113,7 @@ function plan(o: BenchOptions): (BenchCase | PytorchCase)[] {
       }
     }
   }
-  return cases;
+  return { cases, skipped };
 }
 
 /**
@@ -201,7 +206,9 @@ async function main(argv: readonly string[]): Promise<number> {
   const pytorch: PytorchResult[] = [];
   const pytorchAuthors: PytorchResult[] = [];
   const failures: BenchReport['failures'][number][] = [];
-  for (const c of plan(options)) {
+  const { cases, skipped } = plan(options);
+  for (const s of skipped) process.stderr.write(`${s.name} on ${s.backend}: skipped, ${s.reason}\n`);
+  for (const c of cases) {
     const authors = c.backend === 'pytorch' && c.authors !== undefined;
     process.stderr.write(`${c.name} on ${c.backend}${authors ? " (the authors' code)" : ''}...\n`);
     try {
@@ -219,7 +226,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const startup = options.sections.includes('startup') ? measureStartup({ runs: options.startupRuns, inProcessSpec: 'cifar10.yaml', cliSpec: 'mnist.yaml' }) : undefined;
   if (options.sections.includes('sweep')) process.stderr.write('sweep of 4 tiny trials...\n');
   const sweep = options.sections.includes('sweep') ? await measureSweep() : undefined;
-  const report: BenchReport = { meta, flopFormula: FLOP_FORMULA, results, failures, ...(options.pytorch ? { pytorch } : {}), ...(options.pytorchAuthors !== undefined ? { pytorchAuthors } : {}), ...(startup ? { startup } : {}), ...(sweep ? { sweep } : {}) };
+  const report: BenchReport = { meta, flopFormula: FLOP_FORMULA, results, failures, ...(skipped.length ? { skipped } : {}), ...(options.pytorch ? { pytorch } : {}), ...(options.pytorchAuthors !== undefined ? { pytorchAuthors } : {}), ...(startup ? { startup } : {}), ...(sweep ? { sweep } : {}) };
   process.stdout.write(options.json ? `${JSON.stringify(toJson(report), null, 2)}\n` : toText(report));
   return failures.length > 0 ? 1 : 0;
 }

@@ -6,6 +6,12 @@ import { FLOP_FORMULA } from '../nas/iterationWork.js';
 import { pairLabel } from './options.js';
 import { AUTHORS_VARIANT, type PytorchResult } from './pytorch.js';
 
+export interface SkippedCase {
+  readonly name: string;
+  readonly backend: string;
+  readonly reason: string;
+}
+
 export interface BenchReport {
   readonly meta: {
     readonly date: string;
@@ -21,6 +27,8 @@ export interface BenchReport {
   readonly flopFormula: string;
   readonly results: readonly CaseResult[];
   readonly failures: readonly { readonly name: string; readonly backend: string; readonly error: string }[];
+  /** Cases not run: the backend cannot hold them (the memory estimate). */
+  readonly skipped?: readonly SkippedCase[];
   readonly startup?: StartupMeasurement;
   readonly sweep?: SweepBench;
   /** With --pytorch: the PyTorch reference of each search size that ran (empty when none did). */
@@ -170,6 +178,7 @@ export function toJson(report: BenchReport): object {
     ...(report.startup ? { startup: report.startup } : {}),
     ...(report.sweep ? { sweep: report.sweep } : {}),
     failures: report.failures,
+    ...(report.skipped ? { skipped: report.skipped } : {}),
   };
 }
 
@@ -239,6 +248,7 @@ export function toText(report: BenchReport): string {
     if (authorsRatio) out.push("x authors: the median / that of the authors' code as written (chengaopro/AdversarialNAS: same weights, every backward pass over all), the rows authors' code.");
     if (ratio || authorsRatio) out.push('Other processes on the cores slow PyTorch (OpenMP threads waiting on each other) far more than tfjs: compare at low load.');
   }
+  for (const f of report.skipped ?? []) out.push(`SKIPPED ${f.name} (${f.backend}): ${f.reason}`);
   for (const f of report.failures) out.push(`FAILED ${f.name} (${f.backend}): ${f.error}`);
   if (report.startup) {
     const s = report.startup;

@@ -12,7 +12,7 @@ import type { BackendName } from '../ml/backend/types.js';
 export interface StageMemoryRow {
   readonly stage: GameStage;
   readonly batch: { readonly discriminator: number; readonly generator: number };
-  readonly backends: Readonly<Record<string, { readonly bytes: number; readonly limitBytes: number; readonly fits: boolean }>>;
+  readonly backends: Readonly<Record<string, { readonly bytes: number; readonly limitBytes: number; readonly limit: string; readonly fits: boolean }>>;
 }
 
 /**
@@ -25,12 +25,12 @@ export function stageMemoryRows(spec: ResolvedSpec, space: SpaceModel, genotype?
     const nets = stageNetworks(spec, space, stage, genotype);
     if (!nets) continue;
     const batch = stageBatch(spec, stage);
-    const backends: Record<string, { bytes: number; limitBytes: number; fits: boolean }> = {};
-    for (const [backend, calibration] of Object.entries(MEMORY_CALIBRATIONS)) {
+    const backends: Record<string, { bytes: number; limitBytes: number; limit: string; fits: boolean }> = {};
+    for (const [backend, calibrations] of Object.entries(MEMORY_CALIBRATIONS)) {
       const limit = memoryLimit(backend as BackendName);
       if (!limit) continue;
-      const bytes = stepMemory(nets, batch, calibration).bytes;
-      backends[backend] = { bytes, limitBytes: limit.bytes, fits: bytes <= limit.bytes };
+      const bytes = stepMemory(nets, batch, calibrations[stage]).bytes;
+      backends[backend] = { bytes, limitBytes: limit.bytes, limit: limit.label, fits: bytes <= limit.bytes };
     }
     rows.push({ stage, batch: { discriminator: batch.discriminator, generator: batch.generator }, backends });
   }
@@ -39,6 +39,6 @@ export function stageMemoryRows(spec: ResolvedSpec, space: SpaceModel, genotype?
 
 /** `about 3.1 GB on wasm (fits its 4 GiB), 3.4 GB on tensorflow`: one stage's row as a phrase. */
 export function memoryPhrase(row: StageMemoryRow): string {
-  const parts = Object.entries(row.backends).map(([backend, m]) => `${bytesLabel(m.bytes)} on ${backend}${m.fits ? '' : ` (more than its ${backend === 'wasm' && m.limitBytes === 4 * 2 ** 30 ? '4 GiB' : bytesLabel(m.limitBytes)})`}`);
+  const parts = Object.entries(row.backends).map(([backend, m]) => `${bytesLabel(m.bytes)} on ${backend}${m.fits ? '' : ` (more than its ${m.limit})`}`);
   return `about ${parts.join(', ')}`;
 }

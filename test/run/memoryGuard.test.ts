@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Stage } from '../../src/compile/graph.js';
 import type { StageName } from '../../src/compile/stages.js';
 import { StageError } from '../../src/run/errors.js';
-import { memoryGuard, memoryLimit, WASM_HEAP_LIMIT } from '../../src/run/memoryGuard.js';
+import { backendOptionsFor } from '../../src/run/backendOptions.js';
+import { MEMORY_MARGIN, memoryGuard, memoryLimit, searchUnfit, WASM_HEAP_LIMIT } from '../../src/run/memoryGuard.js';
 import { recordRun } from '../helpers/recordedRun.js';
 import { experiment, resolveValid } from '../helpers/specs.js';
 
@@ -36,13 +37,13 @@ describe('the memory check before a stage', () => {
 
   it('holds native TensorFlow to the machine’s memory', () => {
     expect(() => memoryGuard({ spec: paper.spec, space: paper.space, backend: 'tensorflow', env: {}, totalBytes: 4 * GB })(search, {})).toThrow(/on tensorflow, and this machine has 4\.0 GB; the largest batch that fits is \d+/);
-    expect(memoryLimit('wasm', 2 * GB)).toEqual({ bytes: 2 * GB, capacity: 'and this machine has 2.0 GB' });
-    expect(memoryLimit('wasm', 64 * GB)?.bytes).toBe(WASM_HEAP_LIMIT);
+    expect(memoryLimit('wasm', 2 * GB)).toEqual({ bytes: 2 * GB * (1 - MEMORY_MARGIN), label: '2.0 GB', capacity: 'and this machine has 2.0 GB' });
+    expect(memoryLimit('wasm', 64 * GB)?.bytes).toBe(Math.floor(WASM_HEAP_LIMIT * (1 - MEMORY_MARGIN)));
     expect(memoryLimit('webgpu')).toBeUndefined();
   });
 
   it('checks training once derive has written the genotype, against both batches', () => {
-    const run = recordRun({ stages: ['search', 'derive'], overrides: ['train.generator.channels=1024', 'train.batch.discriminator=40', 'train.batch.generator=80'] });
+    const run = recordRun({ stages: ['search', 'derive'], overrides: ['train.generator.channels=640', 'train.batch.discriminator=40', 'train.batch.generator=80'] });
     try {
       const derive = run.store.stageDir('derive', run.graph.stages.find((s) => s.name === 'derive')!.fingerprint);
       const train = run.graph.stages.find((s) => s.name === 'train')!;
@@ -52,6 +53,25 @@ describe('the memory check before a stage', () => {
     } finally {
       rmSync(run.dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the backends auto passes over', () => {
+  const quick = resolveValid(experiment('mnist.yaml'));
+
+  it('are those whose memory cannot hold one iteration of the search, each with why', () => {
+    expect(searchUnfit(paper.spec, paper.space, {}, 24 * GB)).toEqual({ wasm: expect.stringMatching(/^one search iteration at batch 120 needs about \d+\.\d GB on wasm, which holds 4 GiB$/) });
+    expect(searchUnfit(paper.spec, paper.space, {}, 8 * GB)).toEqual({
+      wasm: expect.stringMatching(/on wasm, which holds 4 GiB$/),
+      tensorflow: expect.stringMatching(/^one search iteration at batch 120 needs about \d+\.\d GB on tensorflow, and this machine has 8\.0 GB$/),
+    });
+    expect(searchUnfit(paper.spec, paper.space, { DSL_MEMORY_CHECK: '0' }, 8 * GB)).toEqual({});
+    expect(searchUnfit(quick.spec, quick.space, {}, 8 * GB)).toEqual({});
+  });
+
+  it('reach selectBackend with the spec, only where there are any', () => {
+    expect(backendOptionsFor(paper.spec, paper.space).unfit).toHaveProperty('wasm');
+    expect(backendOptionsFor(quick.spec, quick.space)).not.toHaveProperty('unfit');
   });
 });
 

@@ -77,6 +77,13 @@ export async function selectBackend(request: BackendRequest, options: SelectBack
     const started = await tryStart(name);
     if (started) return describe(name, request, started, skipped, choiceReason(startedRoute(name, started), ranked.routes, ranked.workload));
   }
+  // Where no CPU route holds the spec, the fastest is still taken over cpu (days at such sizes):
+  // the stage's own check then stops before the first step and says what would fit.
+  const tooSmall = ranked.routes.map(({ route }): BackendName => (route === 'tensorflow' ? 'tensorflow' : 'wasm')).find((name) => unfit[name] !== undefined);
+  if (tooSmall) {
+    const attempt = await start(tooSmall, threads, webgpu);
+    if (attempt.ok) return describe(tooSmall, request, attempt.started, skipped.filter((s) => s.name !== tooSmall), `auto: no CPU route holds this spec (${unfit[tooSmall]})`);
+  }
   const started = await tryStart('cpu');
   if (started) return describe('cpu', request, started, skipped, null);
   // cpu is always registered by @tensorflow/tfjs; reaching here means it failed too.

@@ -80,6 +80,14 @@ describe('selectBackend', () => {
     await selectBackend('wasm');
   });
 
+  it("'auto' takes the fastest CPU route over cpu where none holds the spec, for the stage's check to say what would fit", async () => {
+    const info = await selectBackend('auto', { workload: { gflop: 62 }, unfit: { wasm: 'needs about 19 GB, which holds 4 GiB', tensorflow: 'needs about 30 GB, and this machine has 24 GB' } });
+    expect(info.name).not.toBe('cpu');
+    expect(info.summary).toMatch(/; auto: no CPU route holds this spec \(needs about \d+ GB, .*\)\)/);
+    expect(info.skipped.map((s) => s.name)).not.toContain(info.name);
+    await selectBackend('wasm');
+  });
+
   it('an unavailable explicit request throws BackendUnavailableError saying why and how to fix it', async () => {
     if (!TENSORFLOW.available) {
       await expect(selectBackend('tensorflow')).rejects.toThrow(BackendUnavailableError);

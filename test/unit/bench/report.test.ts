@@ -89,6 +89,14 @@ describe('tfjs against PyTorch in the bench report', () => {
     expect(text).toContain('FAILED search 32/32 (pytorch): python3 has no torch: set DSL_BENCH_PYTHON ...');
   });
 
+  it('names the cases skipped for memory in the text and the JSON', () => {
+    const skipped = [{ name: 'paper 160/80 batch 120', backend: 'wasm', reason: 'one iteration needs about 14.0 GB on wasm, which holds 4 GiB (the largest batch that fits is 26)' }];
+    const withSkipped = { ...report(results), skipped };
+    expect(toText(withSkipped)).toContain('SKIPPED paper 160/80 batch 120 (wasm): one iteration needs about 14.0 GB on wasm');
+    expect((toJson(withSkipped) as { skipped: unknown }).skipped).toEqual(skipped);
+    expect(toJson(report(results))).not.toHaveProperty('skipped');
+  });
+
   it('text: without --pytorch, no ratio column', () => {
     const text = toText(report(results));
     expect(text).not.toContain('x PyTorch');
