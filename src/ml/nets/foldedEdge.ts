@@ -15,7 +15,8 @@
 import { conv2d } from '../ops/conv2d.js';
 import { fromPhases, toPhases } from '../ops/dilation.js';
 import { constantTensor } from '../ops/constants.js';
-import { foldKernels, type FoldLayout, type FoldMember, type Footprint } from '../ops/fold.js';
+import { foldFootprints, footprintIndex } from '../../nas/foldShape.js';
+import { foldKernels, type FoldLayout, type FoldMember } from '../ops/fold.js';
 import { tf, type Tensor, type Tensor1D, type Tensor2D, type Tensor4D } from '../tf.js';
 import type { ConvWeights } from './builder.js';
 import { convKernel, type Candidate } from './candidate.js';
@@ -45,29 +46,13 @@ export interface FoldPlan {
  */
 export function planFold(candidates: readonly Candidate[], indices: readonly number[], weightCount: number, channels: { in: number; out: number }): FoldPlan | undefined {
   const convs = candidates.map((c, k) => ({ c, index: indices[k]! })).filter(({ c }) => c.conv !== undefined);
-  if (convs.length < 2) return undefined;
-  const first = convs[0]!.c.conv!.op;
-  const stride = (first.stride ?? 1) as 1 | 2;
-  const relu = first.preActivation === 'relu';
-  const foldable = convs.every(({ c }) => {
-    const op = c.conv!.op;
-    const dilation = op.dilation ?? 1;
-    const centred = (op.padding ?? (dilation * (op.kernel - 1)) / 2) === (dilation * (op.kernel - 1)) / 2;
-    return centred && (op.stride ?? 1) === stride && (op.preActivation === 'relu') === relu && (dilation === 1 || dilation === 2);
-  });
-  if (!foldable) return undefined;
-  const dense = Math.max(0, ...convs.filter(({ c }) => (c.conv!.op.dilation ?? 1) === 1).map(({ c }) => c.conv!.op.kernel));
-  const span = (k: number, d: number) => d * (k - 1) + 1;
-  const inDense = (k: number, d: number) => span(k, d) <= dense;
-  const wide = convs.filter(({ c }) => !inDense(c.conv!.op.kernel, c.conv!.op.dilation ?? 1));
-  const footprints: Footprint[] = [];
-  if (dense > 0) footprints.push({ size: dense, dilation: 1 });
-  const wideSize = Math.max(0, ...wide.map(({ c }) => c.conv!.op.kernel));
-  if (wideSize > 0) footprints.push({ size: wideSize, dilation: 2 });
+  const fold = foldFootprints(convs.map(({ c }) => c.conv!.op));
+  if (!fold) return undefined;
+  const { stride, relu, footprints } = fold;
   const folded: FoldedConv[] = convs.map(({ c, index }) => {
     const op = c.conv!.op;
     const dilation = (op.dilation ?? 1) as 1 | 2;
-    return { weights: c.conv!.weights, member: { kernel: op.kernel, dilation, weightIndex: index, footprint: dense > 0 && inDense(op.kernel, dilation) ? 0 : footprints.length - 1 } };
+    return { weights: c.conv!.weights, member: { kernel: op.kernel, dilation, weightIndex: index, footprint: footprintIndex(op, footprints) } };
   });
   const rest = candidates.map((c, k) => ({ candidate: c, index: indices[k]! })).filter(({ candidate }) => candidate.conv === undefined);
   return {

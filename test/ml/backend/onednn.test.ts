@@ -9,11 +9,8 @@ import { tf, type Tensor } from '../../../src/ml/tf.js';
 import { AdversarialGame } from '../../../src/ml/train/gan.js';
 import { Random } from '../../../src/util/random.js';
 import { index4, randomArr, relativeError, size, type Arr } from '../helpers/arrays.js';
-import { kernel, loaded, REQUIRED, skipReason, tensorOf, values } from '../helpers/onednn.js';
+import { kernel, loaded, type Pad, REQUIRED, type Shape4, skipReason, sym, tensorOf, values } from '../helpers/onednn.js';
 import { SMALL } from '../helpers/supernetPass.js';
-
-type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
-type Shape4 = [number, number, number, number];
 
 interface Case {
   readonly x: Shape4;
@@ -23,8 +20,6 @@ interface Case {
   readonly dilation: number;
   readonly pad: Pad;
 }
-
-const sym = (p: number): Pad => [[0, 0], [p, p], [p, p], [0, 0]];
 
 // Every candidate of the search space (kernel 1/3/5, dilation 1/2, stride 1/2, its padding), batch
 // 1 and more, channel counts off the 8- and 16-wide blocks oneDNN works in, and asymmetric pads.

@@ -6,10 +6,7 @@ import { depthwiseConvTranspose2d } from '../../../src/ml/ops/depthwise_conv_tra
 import { tf, type Tensor, type Tensor4D } from '../../../src/ml/tf.js';
 import { Random } from '../../../src/util/random.js';
 import { index4, randomArr, relativeError, size, type Arr } from '../helpers/arrays.js';
-import { kernel, loaded, skipReason, tensorOf, values } from '../helpers/onednn.js';
-
-type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
-type Shape4 = [number, number, number, number];
+import { kernel, loaded, type Pad, type Shape4, skipReason, sym, tensorOf, values } from '../helpers/onednn.js';
 
 interface Case {
   readonly x: Shape4;
@@ -18,8 +15,6 @@ interface Case {
   readonly dilation: number;
   readonly pad: Pad;
 }
-
-const sym = (p: number): Pad => [[0, 0], [p, p], [p, p], [0, 0]];
 
 // The calls a search iteration makes (the generator's ConvTranspose candidate: 3x3, stride 1, pad 1
 // over the zero-inserted input, and the valid forms of its gradients), then kernel 1 and 3,

@@ -26,3 +26,9 @@ export function kernel(onednn: boolean, kernelName: string, inputs: Record<strin
     useOnednnKernels(true);
   }
 }
+
+/** A convolution's padding as tfjs takes it. */
+export type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+export type Shape4 = [number, number, number, number];
+/** The same explicit pad on every side of the spatial dimensions. */
+export const sym = (p: number): Pad => [[0, 0], [p, p], [p, p], [0, 0]];
