@@ -62,15 +62,17 @@ const seconds = (ms: number) => (ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `
 
 /**
  * The clause of auto's first line that says why it took `chosen`, e.g. `auto: measured fastest
- * for this spec's search iteration (62 GFLOP): about 1.2 s against tensorflow's 1.6 s`.
+ * for this spec's search iteration (62 GFLOP): about 1.2 s against tensorflow's 1.6 s`. Routes in
+ * `tooSmall` were passed over for memory (their reasons are in the skipped list).
  */
-export function choiceReason(chosen: CpuRoute, ranked: readonly RouteEstimate[], workload: Workload): string {
+export function choiceReason(chosen: CpuRoute, ranked: readonly RouteEstimate[], workload: Workload, tooSmall: ReadonlySet<CpuRoute> = new Set()): string {
   const mine = ranked.find((r) => r.route === chosen);
   const others = ranked.filter((r) => r.route !== chosen);
   const work = `this spec's search iteration (${Math.round(workload.gflop)} GFLOP)`;
   if (!mine) return `auto: the first CPU route that started for ${work}`;
-  const against = others.map((r) => `${seconds(r.ms)} on ${ROUTE_LABELS[r.route]}`).join(', ');
+  const against = others.map((r) => `${seconds(r.ms)} on ${ROUTE_LABELS[r.route]}${tooSmall.has(r.route) ? ', which cannot hold it' : ''}`).join(', ');
   if (others.length === 0) return `auto: the only CPU route here; about ${seconds(mine.ms)} per ${work}`;
-  const fastest = ranked[0]!.route === chosen;
-  return `auto: ${fastest ? 'measured fastest' : 'the fastest that started'} for ${work}: about ${seconds(mine.ms)}, against ${against}`;
+  const faster = ranked.slice(0, ranked.indexOf(mine));
+  const how = faster.length === 0 ? 'measured fastest for' : faster.every((r) => tooSmall.has(r.route)) ? 'the fastest that can hold' : 'the fastest that started for';
+  return `auto: ${how} ${work}: about ${seconds(mine.ms)}, against ${against}`;
 }

@@ -75,7 +75,8 @@ export async function selectBackend(request: BackendRequest, options: SelectBack
   for (const { route } of ranked.routes) {
     const name: BackendName = route === 'tensorflow' ? 'tensorflow' : 'wasm';
     const started = await tryStart(name);
-    if (started) return describe(name, request, started, skipped, choiceReason(startedRoute(name, started), ranked.routes, ranked.workload));
+    const tooSmall = new Set(ranked.routes.map((r) => r.route).filter((r) => unfit[r === 'tensorflow' ? 'tensorflow' : 'wasm'] !== undefined));
+    if (started) return describe(name, request, started, skipped, choiceReason(startedRoute(name, started), ranked.routes, ranked.workload, tooSmall));
   }
   // Where no CPU route holds the spec, the fastest is still taken over cpu (days at such sizes):
   // the stage's own check then stops before the first step and says what would fit.

@@ -45,6 +45,7 @@ describe('auto among the CPU routes', () => {
       "auto: measured fastest for this spec's search iteration (100 GFLOP): about 0.4 s, against 0.5 s on tensorflow",
     );
     expect(choiceReason('tensorflow', ranked, { gflop: 100 })).toMatch(/^auto: the fastest that started .*about 0\.5 s, against 0\.4 s on wasm with oneDNN convolutions$/);
+    expect(choiceReason('tensorflow', ranked, { gflop: 100 }, new Set(['wasm+onednn']))).toMatch(/^auto: the fastest that can hold this spec's search iteration .*about 0\.5 s, against 0\.4 s on wasm with oneDNN convolutions, which cannot hold it$/);
     expect(choiceReason('wasm', rankRoutes(['wasm'], { gflop: 10 }, table), { gflop: 10 })).toBe("auto: the only CPU route here; about 0.1 s per this spec's search iteration (10 GFLOP)");
   });
 

@@ -74,7 +74,7 @@ describe('selectBackend', () => {
     // A route the caller rules out (wasm's heap, too small for the batch) is passed over, with why.
     const unfit = await selectBackend('auto', { workload: { gflop: 62 }, unfit: { wasm: 'needs about 19 GB, the wasm heap holds 4 GiB' } });
     expect(unfit.name).toBe('tensorflow');
-    expect(unfit.summary).toMatch(/^backend tensorflow \(native TensorFlow on the CPU; auto: the fastest that started .*; skipped tensorflow-gpu: not installed, webgpu: .*, wasm: needs about 19 GB, the wasm heap holds 4 GiB$/);
+    expect(unfit.summary).toMatch(/^backend tensorflow \(native TensorFlow on the CPU; auto: the fastest that can hold this spec's search iteration .*, which cannot hold it\); skipped tensorflow-gpu: not installed, webgpu: .*, wasm: needs about 19 GB, the wasm heap holds 4 GiB$/);
     expect((await selectBackend('tensorflow')).summary).toBe('backend tensorflow (native TensorFlow on the CPU)');
     expect(tf.getBackend()).toBe('tensorflow');
     await selectBackend('wasm');
