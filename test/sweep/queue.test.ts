@@ -156,7 +156,7 @@ suite(`dsl sweep on Redis${available ? '' : ' (skipped: redis-server is not inst
       const result = await runDsl(['sweep', file, ...setArgs(overrides(join(dir, 'runs'))), '--set', 'train.optimizers.generator.lr=0.0001', '--queue', redis.url, '--json'], { timeoutMs: 120_000 });
       expect(result.code).toBe(1);
       const json = JSON.parse(result.stdout) as { trials: { status: string; error?: string }[] };
-      expect(json.trials.map((t) => t.status)).toEqual(['refused', 'refused']);
+      expect(json.trials.map((t) => t.status), worker.log).toEqual(["refused", "refused"]);
       expect(json.trials[0]!.error).toMatch(/refused: the spec .*sweep\.yaml is outside the directories this worker serves/);
       expect(result.stderr).not.toContain(PASSWORD);
     } finally {

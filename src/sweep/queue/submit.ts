@@ -83,8 +83,10 @@ export async function watchSweep(queue: Queue, trials: readonly CompiledTrial[],
       }
       const phase = phaseOf(await job.getState());
       if (phase !== known?.phase) {
-        phases.set(trial.fingerprint, { phase, job });
-        callbacks.onPhase(trial, phase, job);
+        // A job that finished between the two reads holds no reason or result yet: read it again.
+        const final = phase === 'failed' || phase === 'completed' ? ((await queue.getJob(trial.fingerprint)) ?? job) : job;
+        phases.set(trial.fingerprint, { phase, job: final });
+        callbacks.onPhase(trial, phase, final);
       }
       if (phase === 'active' && job.progress && typeof job.progress === 'object') {
         const text = JSON.stringify(job.progress);
