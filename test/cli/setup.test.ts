@@ -76,7 +76,8 @@ describe('dsl backends', () => {
     expect(estimates.map((e) => e.route).sort()).toEqual(['tensorflow', 'wasm', 'wasm+onednn']);
     expect(estimates[estimates.length - 1]!.route).toBe('wasm');
     for (const e of estimates) expect(e.ms).toBeGreaterThan(30_000);
-    expect(auto).toMatch(/auto: (measured fastest for|the only CPU route here|the fastest that started for|the fastest that can hold) this spec's search iteration \(\d+ GFLOP\)/);
+    // On a machine with less memory than the paper's batch needs on tensorflow (about 16 GB), no CPU route holds it.
+    expect(auto).toMatch(/auto: ((measured fastest for|the only CPU route here|the fastest that started for|the fastest that can hold)[^)]* this spec's search iteration \(\d+ GFLOP\)|no CPU route holds this spec \(one search iteration at batch 120 needs about)/);
     const text = await runDsl(['backends', 'experiments/cifar10.yaml']);
     expect(text.stdout).toMatch(/measured CPU routes, estimated per search iteration of experiments\/cifar10\.yaml \(\d+ GFLOP\): \S+ \d+\.\d s, /);
     const bad = await runDsl(['backends', 'no-such.yaml']);
