@@ -1,6 +1,4 @@
 import { lockHeld } from '../run/lock.js';
-import { readFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { STAGE_DESCRIPTIONS } from '../compile/stages.js';
 import { liveCharts, liveHeatmaps, type LiveChart } from './liveCharts.js';

@@ -190,4 +190,3 @@ function reportWalk(walked: Walked, network: 'generator' | 'discriminator', inde
   return walked.outSize !== undefined && !walked.fixedChannels.length;
 }
 
-const describeInstance = (path: Path) => `${path[1]} cell ${path[3]}`;

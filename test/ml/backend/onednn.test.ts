@@ -8,8 +8,8 @@ import { Generator } from '../../../src/ml/nets/generator.js';
 import { tf, type Tensor } from '../../../src/ml/tf.js';
 import { AdversarialGame } from '../../../src/ml/train/gan.js';
 import { Random } from '../../../src/util/random.js';
-import { index4, randomArr, relativeError, size, type Arr } from '../helpers/arrays.js';
-import { kernel, loaded, type Pad, REQUIRED, type Shape4, skipReason, sym, tensorOf, values } from '../helpers/onednn.js';
+import { randomArr, relativeError, type Arr } from '../helpers/arrays.js';
+import { convReference, kernel, loaded, type Pad, REQUIRED, type Shape4, skipReason, sym, tensorOf, values } from '../helpers/onednn.js';
 import { SMALL } from '../helpers/supernetPass.js';
 
 interface Case {
@@ -45,36 +45,7 @@ const geometry = (c: Case) => tf.backend_util.computeConv2DInfo(c.x, filterShape
 // tfjs's own ops refuse stride 2 with dilation 2, so the wasm kernels have no say there.
 const wasmComparable = (c: Case) => c.stride === 1 || c.dilation === 1;
 
-/** y, dX and dW of y[n,i,j,o] = Σ x[n, s·i + d·a − top, s·j + d·b − left, c] · w[a,b,c,o], in float64. */
-function reference(c: Case, x: Arr, w: Arr, dy: Arr) {
-  const g = geometry(c);
-  const [n, h, wd, ci] = c.x;
-  const fs = filterShape(c);
-  const yShape = [n, g.outHeight, g.outWidth, c.out];
-  const y = new Float64Array(size(yShape));
-  const dX = new Float64Array(size(c.x));
-  const dW = new Float64Array(size(fs));
-  for (let b0 = 0; b0 < n; b0++)
-    for (let i = 0; i < g.outHeight; i++)
-      for (let j = 0; j < g.outWidth; j++)
-        for (let a = 0; a < c.k; a++)
-          for (let b = 0; b < c.k; b++) {
-            const iy = c.stride * i + c.dilation * a - g.padInfo.top;
-            const ix = c.stride * j + c.dilation * b - g.padInfo.left;
-            if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
-            for (let ch = 0; ch < ci; ch++) {
-              const xv = x.data[index4(c.x, b0, iy, ix, ch)]!;
-              for (let o = 0; o < c.out; o++) {
-                const wv = w.data[index4(fs, a, b, ch, o)]!;
-                const gv = dy.data[index4(yShape, b0, i, j, o)]!;
-                y[index4(yShape, b0, i, j, o)]! += xv * wv;
-                dX[index4(c.x, b0, iy, ix, ch)]! += wv * gv;
-                dW[index4(fs, a, b, ch, o)]! += xv * gv;
-              }
-            }
-          }
-  return { y, dX, dW, yShape };
-}
+const reference = (c: Case, x: Arr, w: Arr, dy: Arr) => convReference({ ...c, depthwise: false, info: geometry(c) }, x, w, dy);
 
 const TOLERANCE = 1e-5; // float32 sums of at most a few hundred products
 

@@ -5,8 +5,8 @@ import type { OnednnAddon } from '../../../src/ml/backend/native/onednn_addon.js
 import { depthwiseConvTranspose2d } from '../../../src/ml/ops/depthwise_conv_transpose.js';
 import { tf, type Tensor, type Tensor4D } from '../../../src/ml/tf.js';
 import { Random } from '../../../src/util/random.js';
-import { index4, randomArr, relativeError, size, type Arr } from '../helpers/arrays.js';
-import { kernel, loaded, type Pad, type Shape4, skipReason, sym, tensorOf, values } from '../helpers/onednn.js';
+import { randomArr, relativeError, type Arr } from '../helpers/arrays.js';
+import { convReference, kernel, loaded, type Pad, type Shape4, skipReason, sym, tensorOf, values } from '../helpers/onednn.js';
 
 interface Case {
   readonly x: Shape4;
@@ -41,34 +41,7 @@ const geometry = (c: Case) => tf.backend_util.computeConv2DInfo(c.x, filterShape
 // tfjs's own ops refuse stride 2 with dilation 2, so the wasm kernels have no say there.
 const wasmComparable = (c: Case) => c.stride === 1 || c.dilation === 1;
 
-/** y, dX and dW of y[n,i,j,c] = Σ x[n, s·i + d·a − top, s·j + d·b − left, c] · w[a,b,c,0], in float64. */
-function reference(c: Case, x: Arr, w: Arr, dy: Arr) {
-  const g = geometry(c);
-  const [n, h, wd, channels] = c.x;
-  const fs = filterShape(c);
-  const yShape = [n, g.outHeight, g.outWidth, channels];
-  const y = new Float64Array(size(yShape));
-  const dX = new Float64Array(size(c.x));
-  const dW = new Float64Array(size(fs));
-  for (let b0 = 0; b0 < n; b0++)
-    for (let i = 0; i < g.outHeight; i++)
-      for (let j = 0; j < g.outWidth; j++)
-        for (let a = 0; a < c.k; a++)
-          for (let b = 0; b < c.k; b++) {
-            const iy = c.stride * i + c.dilation * a - g.padInfo.top;
-            const ix = c.stride * j + c.dilation * b - g.padInfo.left;
-            if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
-            for (let ch = 0; ch < channels; ch++) {
-              const xi = index4(c.x, b0, iy, ix, ch);
-              const wi = index4(fs, a, b, ch, 0);
-              const yi = index4(yShape, b0, i, j, ch);
-              y[yi]! += x.data[xi]! * w.data[wi]!;
-              dX[xi]! += w.data[wi]! * dy.data[yi]!;
-              dW[wi]! += x.data[xi]! * dy.data[yi]!;
-            }
-          }
-  return { y, dX, dW };
-}
+const reference = (c: Case, x: Arr, w: Arr, dy: Arr) => convReference({ ...c, out: c.x[3], depthwise: true, info: geometry(c) }, x, w, dy);
 
 const TOLERANCE = 1e-5; // float32 sums (the filter gradient's of up to 4096 products)
 

@@ -8,9 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { StepLosses } from '../../../src/ml/train/gan.js';
 import { supernetPass } from '../helpers/supernetPass.js';
 import { maxRelative, searchGame } from '../helpers/searchGame.js';
-import { useBackend, type TestBackend } from '../helpers/backends.js';
 import { TENSORFLOW, tensorflowRequiredButMissing } from '../helpers/tensorflow.js';
-
 
 const title = TENSORFLOW.available || tensorflowRequiredButMissing() ? 'super-networks on tensorflow' : `super-networks on tensorflow (skipped: ${TENSORFLOW.reason})`;
 

@@ -8,7 +8,7 @@ import { checkWebgpuDevice, releaseBackend } from '../../../src/ml/backend/index
 import type { StepLosses } from '../../../src/ml/train/gan.js';
 import { supernetPass } from '../helpers/supernetPass.js';
 import { maxRelative, searchGame } from '../helpers/searchGame.js';
-import { useBackend, WEBGPU, type TestBackend } from '../helpers/backends.js';
+import { useBackend, WEBGPU } from '../helpers/backends.js';
 
 
 const title = WEBGPU.available ? 'super-networks on webgpu' : `super-networks on webgpu (skipped: ${WEBGPU.reason})`;

@@ -6,7 +6,7 @@ import { tf } from '../../../src/ml/tf.js';
 import { AdversarialGame } from '../../../src/ml/train/gan.js';
 import { Random } from '../../../src/util/random.js';
 import { SMALL, supernetPass } from '../helpers/supernetPass.js';
-import { useBackend, type TestBackend } from '../helpers/backends.js';
+import { useBackend } from '../helpers/backends.js';
 
 const small = SMALL;
 const { space } = small;
