@@ -11,6 +11,8 @@ import { memoryVerdict, stageBatch, stageNetworks, type GameStage } from '../nas
 import type { SpaceModel } from '../nas/space.js';
 import type { SpecPath } from '../spec/problems.js';
 import type { ResolvedSpec } from '../spec/types.js';
+import { nodeSpecHost } from '../io/specHost.js';
+import { loadGenotypeFile } from '../spec/genotypeFile.js';
 import { FILES } from './artifacts.js';
 import { StageError } from './errors.js';
 
@@ -92,19 +94,24 @@ export function memoryGuard(o: MemoryGuardOptions): (stage: Stage, inputs: Reado
 }
 
 /**
- * The backends whose memory cannot hold one iteration of the spec's search, with why: what
- * `auto` passes over (backendOptions.ts), so that the paper's batch never lands on a wasm heap
- * it cannot fit. Training is checked when it starts: its networks are known after derive.
+ * The backends whose memory cannot hold one iteration of a stage the spec will run, with why:
+ * what `auto` passes over (backendOptions.ts), so that the paper's batch never lands on a wasm
+ * heap it cannot fit. That is the search, or, where `derive.from` skips it, the training of the
+ * genotype read from there. Otherwise training is checked when it starts: its networks are
+ * known after derive.
  */
-export function searchUnfit(spec: ResolvedSpec, space: SpaceModel, env: NodeJS.ProcessEnv = process.env, totalBytes: number = os.totalmem()): Partial<Record<BackendName, string>> {
+export function unfitBackends(spec: ResolvedSpec, space: SpaceModel, env: NodeJS.ProcessEnv = process.env, totalBytes: number = os.totalmem()): Partial<Record<BackendName, string>> {
   const unfit: Partial<Record<BackendName, string>> = {};
-  const nets = env.DSL_MEMORY_CHECK === '0' ? undefined : stageNetworks(spec, space, 'search');
+  if (env.DSL_MEMORY_CHECK === '0') return unfit;
+  const stage: GameStage = spec.derive.from === undefined ? 'search' : 'train';
+  const genotype = stage === 'train' ? loadGenotypeFile(spec.derive.from!, nodeSpecHost, space).genotype : undefined;
+  const nets = stage === 'search' || genotype ? stageNetworks(spec, space, stage, genotype) : undefined;
   if (!nets) return unfit;
   for (const [backend, calibrations] of Object.entries(MEMORY_CALIBRATIONS) as [BackendName, (typeof MEMORY_CALIBRATIONS)[string]][]) {
     const limit = memoryLimit(backend, totalBytes);
     if (!limit) continue;
-    const verdict = memoryVerdict(nets, 'search', spec.search.batch, calibrations.search, limit.bytes);
-    if (!verdict.fits) unfit[backend] = `one search iteration at batch ${batchLabel(verdict.batch, true)} needs about ${bytesLabel(verdict.estimate.bytes)} on ${backend}, ${limit.capacity}`;
+    const verdict = memoryVerdict(nets, stage, stageBatch(spec, stage), calibrations[stage], limit.bytes);
+    if (!verdict.fits) unfit[backend] = `one ${stage} iteration at batch ${batchLabel(verdict.batch, true)} needs about ${bytesLabel(verdict.estimate.bytes)} on ${backend}, ${limit.capacity}`;
   }
   return unfit;
 }

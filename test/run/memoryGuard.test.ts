@@ -4,7 +4,7 @@ import type { Stage } from '../../src/compile/graph.js';
 import type { StageName } from '../../src/compile/stages.js';
 import { StageError } from '../../src/run/errors.js';
 import { backendOptionsFor } from '../../src/run/backendOptions.js';
-import { MEMORY_MARGIN, memoryGuard, memoryLimit, searchUnfit, WASM_HEAP_LIMIT } from '../../src/run/memoryGuard.js';
+import { MEMORY_MARGIN, memoryGuard, memoryLimit, unfitBackends, WASM_HEAP_LIMIT } from '../../src/run/memoryGuard.js';
 import { recordRun } from '../helpers/recordedRun.js';
 import { experiment, resolveValid } from '../helpers/specs.js';
 
@@ -60,13 +60,21 @@ describe('the backends auto passes over', () => {
   const quick = resolveValid(experiment('mnist.yaml'));
 
   it('are those whose memory cannot hold one iteration of the search, each with why', () => {
-    expect(searchUnfit(paper.spec, paper.space, {}, 24 * GB)).toEqual({ wasm: expect.stringMatching(/^one search iteration at batch 120 needs about \d+\.\d GB on wasm, which holds 4 GiB$/) });
-    expect(searchUnfit(paper.spec, paper.space, {}, 8 * GB)).toEqual({
+    expect(unfitBackends(paper.spec, paper.space, {}, 24 * GB)).toEqual({ wasm: expect.stringMatching(/^one search iteration at batch 120 needs about \d+\.\d GB on wasm, which holds 4 GiB$/) });
+    expect(unfitBackends(paper.spec, paper.space, {}, 8 * GB)).toEqual({
       wasm: expect.stringMatching(/on wasm, which holds 4 GiB$/),
       tensorflow: expect.stringMatching(/^one search iteration at batch 120 needs about \d+\.\d GB on tensorflow, and this machine has 8\.0 GB$/),
     });
-    expect(searchUnfit(paper.spec, paper.space, { DSL_MEMORY_CHECK: '0' }, 8 * GB)).toEqual({});
-    expect(searchUnfit(quick.spec, quick.space, {}, 8 * GB)).toEqual({});
+    expect(unfitBackends(paper.spec, paper.space, { DSL_MEMORY_CHECK: '0' }, 8 * GB)).toEqual({});
+    expect(unfitBackends(quick.spec, quick.space, {}, 8 * GB)).toEqual({});
+  });
+
+  it('where derive.from skips the search, are those that cannot hold the training of that genotype', () => {
+    const retrain = resolveValid(experiment('cifar10.yaml'), [`derive.from=${experiment('genotypes/adversarialnas-cifar10.yaml')}`]);
+    // The paper's re-training (256/128, batch 80/40) needs about 4.3 GB on wasm; the search's batch 120 is not run.
+    expect(unfitBackends(retrain.spec, retrain.space, {}, 24 * GB)).toEqual({ wasm: expect.stringMatching(/^one train iteration at batch 40\/80 needs about 4\.\d GB on wasm, which holds 4 GiB$/) });
+    const smaller = resolveValid(experiment('cifar10.yaml'), [`derive.from=${experiment('genotypes/adversarialnas-cifar10.yaml')}`, 'train.batch.discriminator=20', 'train.batch.generator=40']);
+    expect(unfitBackends(smaller.spec, smaller.space, {}, 24 * GB)).toEqual({});
   });
 
   it('reach selectBackend with the spec, only where there are any', () => {
