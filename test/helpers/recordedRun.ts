@@ -5,6 +5,8 @@ import { PNG } from 'pngjs';
 import { compile, type StageGraph } from '../../src/compile/graph.js';
 import type { StageName } from '../../src/compile/stages.js';
 import { fileContext } from '../../src/io/hash.js';
+import type { RunEvent } from '../../src/run/events.js';
+import type { ExecuteOptions } from '../../src/run/executor.js';
 import { deriveGenotype, type Alphas, type NetworkAlphas } from '../../src/nas/derive.js';
 import type { NetworkModel, SpaceModel } from '../../src/nas/space.js';
 import { openStore, type ArtifactStore } from '../../src/run/store.js';
@@ -39,6 +41,18 @@ export interface RecordOptions {
 }
 
 export const tempDir = (prefix = 'dsl-report-'): string => mkdtempSync(join(tmpdir(), prefix));
+
+/** What executePlan needs of a recorded run besides its runners, on the cpu backend, never aborted. */
+export const planOn = (run: RecordedRun, events: string[]): Pick<ExecuteOptions, 'spec' | 'space' | 'specFile' | 'graph' | 'store' | 'backend' | 'signal' | 'onEvent'> => ({
+  spec: run.spec,
+  space: run.space,
+  specFile: run.specFile,
+  graph: run.graph,
+  store: run.store,
+  backend: { name: 'cpu', requested: 'cpu', threads: 1, simd: null, skipped: [], degraded: null, summary: 'cpu' },
+  signal: new AbortController().signal,
+  onEvent: (e: RunEvent) => events.push(`${e.type}${'stage' in e ? ` ${e.stage}` : ''}`),
+});
 
 export function recordRun(options: RecordOptions = {}): RecordedRun {
   const dir = tempDir();

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, w
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportFile, renderRunReport, type ReportResult } from '../../src/report/report.js';
-import { recordRun, type RecordedRun } from '../helpers/recordedRun.js';
+import { planOn, recordRun, type RecordedRun } from '../helpers/recordedRun.js';
 import { checkWellFormed, linePaths, pointsOf, rectMarks } from '../helpers/svg.js';
 
 /** Links of a Markdown text: ![alt](path) and [text](path). */
@@ -153,15 +153,8 @@ describe('the report stage', () => {
       };
       const events: string[] = [];
       const result = await executePlan({
-        spec: run.spec,
-        space: run.space,
-        specFile: run.specFile,
-        graph: run.graph,
-        store: run.store,
+        ...planOn(run, events),
         runners: { search: notAgain, derive: notAgain, train: notAgain, evaluate: notAgain, report: runReport },
-        backend: { name: 'cpu', requested: 'cpu', threads: 1, simd: null, skipped: [], degraded: null, summary: 'cpu' },
-        signal: new AbortController().signal,
-        onEvent: (e) => events.push(`${e.type}${'stage' in e ? ` ${e.stage}` : ''}`),
       });
       expect(result.status).toBe('complete');
       expect(events.filter((e) => e.startsWith('cache-hit'))).toHaveLength(4);

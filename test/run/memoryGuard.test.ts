@@ -5,7 +5,7 @@ import type { StageName } from '../../src/compile/stages.js';
 import { StageError } from '../../src/run/errors.js';
 import { backendOptionsFor } from '../../src/run/backendOptions.js';
 import { MEMORY_MARGIN, memoryGuard, memoryLimit, unfitBackends, WASM_HEAP_LIMIT } from '../../src/run/memoryGuard.js';
-import { recordRun } from '../helpers/recordedRun.js';
+import { planOn, recordRun } from '../helpers/recordedRun.js';
 import { experiment, resolveValid } from '../helpers/specs.js';
 
 const paper = resolveValid(experiment('cifar10.yaml'));
@@ -95,15 +95,8 @@ describe('the executor with a check that refuses a stage', () => {
       };
       const events: string[] = [];
       const result = await executePlan({
-        spec: run.spec,
-        space: run.space,
-        specFile: run.specFile,
-        graph: run.graph,
-        store: run.store,
+        ...planOn(run, events),
         runners: { search: runner('search'), derive: runner('derive'), train: runner('train'), evaluate: runner('evaluate'), report: runner('report') },
-        backend: { name: 'cpu', requested: 'cpu', threads: 1, simd: null, skipped: [], degraded: null, summary: 'cpu' },
-        signal: new AbortController().signal,
-        onEvent: (e) => events.push(`${e.type}${'stage' in e ? ` ${e.stage}` : ''}`),
         beforeStage: (s) => {
           if (s.name === 'train') throw new StageError('train: too big');
         },
