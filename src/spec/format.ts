@@ -11,22 +11,21 @@ export interface FormatOptions {
   readonly frames?: boolean;
 }
 
-/**
- * `file:line:col: error: message`, then a code frame and a hint: the shape compilers use, so
- * terminals and editors make the location clickable.
- */
 /** `file:line:col` of a location (relative to `cwd`), or the `--set` argument it came from. */
 export function locationLabel(loc: Location, cwd = process.cwd()): string {
   if (loc.file.startsWith('--set')) return loc.file;
   return `${relative(cwd, loc.file) || loc.file}:${loc.start.line}:${loc.start.column}`;
 }
 
+/**
+ * `file:line:col: error: message`, then a code frame and a hint: the shape compilers use, so
+ * terminals and editors make the location clickable.
+ */
 export function formatProblem(problem: Problem, sources: readonly SourceText[], options: FormatOptions = {}): string {
   const { cwd = process.cwd(), color = false, frames = true } = options;
   const loc = problem.location;
-  const file = loc ? (loc.file.startsWith('--set') ? loc.file : relative(cwd, loc.file) || loc.file) : undefined;
   // A `--set` argument is one line: its column is shown by the code frame.
-  const head = !loc ? '' : loc.file.startsWith('--set') ? `${file}: ` : `${file}:${loc.start.line}:${loc.start.column}: `;
+  const head = loc ? `${locationLabel(loc, cwd)}: ` : '';
   const severity = color ? (problem.severity === 'error' ? '\x1b[31merror\x1b[39m' : '\x1b[33mwarning\x1b[39m') : problem.severity;
   const lines = [`${head}${severity}: ${problem.message}`];
   const text = loc && sources.find((s) => s.file === loc.file)?.text;
