@@ -9,11 +9,11 @@ import { nodeSpecHost } from '../io/specHost.js';
 import { PERSISTENT_BYTES, persistentElements, stepMemory, type GameNetworks, type MemoryCalibration } from '../nas/memory.js';
 import { trainSpace } from '../nas/inspect.js';
 import { buildSpace } from '../nas/space.js';
-import { memoryVerdict, stageBatch, stageNetworks, type GameStage } from '../nas/stageMemory.js';
+import { stageBatch, stageNetworks, type GameStage } from '../nas/stageMemory.js';
 import { MEMORY_CALIBRATIONS } from '../nas/memoryCalibration.js';
 import { bytesLabel } from '../nas/memoryMessage.js';
 import type { BackendName } from '../ml/backend/types.js';
-import { memoryLimit } from '../run/memoryGuard.js';
+import { backendVerdict } from '../run/memoryGuard.js';
 import { loadGenotypeFile } from '../spec/genotypeFile.js';
 import type { BatchDef } from '../spec/types.js';
 import { experimentFile, resolveExperiment } from './experiments.js';
@@ -126,11 +126,11 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
  * holds), or undefined: the paper-size cases skip what would fill the heap minutes in.
  */
 export function searchCaseUnfit(backend: BackendName, widths: string, batch: number): string | undefined {
-  const calibration = MEMORY_CALIBRATIONS[backend]?.search;
-  const limit = memoryLimit(backend);
-  if (!calibration || !limit) return undefined;
+  if (!MEMORY_CALIBRATIONS[backend]) return undefined; // before resolving a spec for nothing
   const group: MemoryPointGroup = { command: '', backend, stage: 'search', spec: 'cifar10.yaml', points: [] };
   const { nets, batch: b } = pointGame(group, { widths, batch: String(batch) });
-  const verdict = memoryVerdict(nets, 'search', b, calibration, limit.bytes);
-  return verdict.fits ? undefined : `one iteration needs about ${bytesLabel(verdict.estimate.bytes)} on ${backend}, ${limit.capacity} (the largest batch that fits is ${verdict.largest?.generator ?? 'none'})`;
+  const checked = backendVerdict(nets, 'search', b, backend);
+  if (!checked || checked.verdict.fits) return undefined;
+  const { verdict, limit } = checked;
+  return `one iteration needs about ${bytesLabel(verdict.estimate.bytes)} on ${backend}, ${limit.capacity} (the largest batch that fits is ${verdict.largest?.generator ?? 'none'})`;
 }

@@ -1,10 +1,9 @@
 import type { Genotype } from '../nas/genotype.js';
 import { MEMORY_CALIBRATIONS } from '../nas/memoryCalibration.js';
 import { bytesLabel } from '../nas/memoryMessage.js';
-import { stepMemory } from '../nas/memory.js';
 import { stageBatch, stageNetworks, type GameStage } from '../nas/stageMemory.js';
 import type { SpaceModel } from '../nas/space.js';
-import { memoryLimit } from '../run/memoryGuard.js';
+import { backendVerdict } from '../run/memoryGuard.js';
 import type { ResolvedSpec } from '../spec/types.js';
 import type { BackendName } from '../ml/backend/types.js';
 
@@ -26,11 +25,9 @@ export function stageMemoryRows(spec: ResolvedSpec, space: SpaceModel, genotype?
     if (!nets) continue;
     const batch = stageBatch(spec, stage);
     const backends: Record<string, { bytes: number; limitBytes: number; limit: string; fits: boolean }> = {};
-    for (const [backend, calibrations] of Object.entries(MEMORY_CALIBRATIONS)) {
-      const limit = memoryLimit(backend as BackendName);
-      if (!limit) continue;
-      const bytes = stepMemory(nets, batch, calibrations[stage]).bytes;
-      backends[backend] = { bytes, limitBytes: limit.bytes, limit: limit.label, fits: bytes <= limit.bytes };
+    for (const backend of Object.keys(MEMORY_CALIBRATIONS) as BackendName[]) {
+      const checked = backendVerdict(nets, stage, batch, backend);
+      if (checked) backends[backend] = { bytes: checked.verdict.estimate.bytes, limitBytes: checked.limit.bytes, limit: checked.limit.label, fits: checked.verdict.fits };
     }
     rows.push({ stage, batch: { discriminator: batch.discriminator, generator: batch.generator }, backends });
   }

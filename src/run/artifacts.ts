@@ -26,7 +26,13 @@ export function storedGenotype(spec: ResolvedSpec): { genotype: Genotype; file: 
   if (!derive) return undefined;
   const store = openStore(spec.runtime.outDir, spec.name);
   if (store.state('derive', derive.fingerprint) !== 'complete') return undefined;
-  const file = join(store.stageDir('derive', derive.fingerprint), FILES.genotype);
-  if (!existsSync(file)) return undefined;
-  return { genotype: JSON.parse(readFileSync(file, 'utf8')) as Genotype, file };
+  const dir = store.stageDir('derive', derive.fingerprint);
+  const genotype = derivedGenotypeIn(dir);
+  return genotype ? { genotype, file: join(dir, FILES.genotype) } : undefined;
+}
+
+/** The genotype a derive stage wrote in `dir`, or undefined where it has not (yet). */
+export function derivedGenotypeIn(dir: string): Genotype | undefined {
+  const file = join(dir, FILES.genotype);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Genotype) : undefined;
 }

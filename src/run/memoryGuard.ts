@@ -1,19 +1,17 @@
-import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
 import type { Stage } from '../compile/graph.js';
 import type { StageName } from '../compile/stages.js';
 import type { BackendName } from '../ml/backend/types.js';
-import type { Genotype } from '../nas/genotype.js';
 import { MEMORY_CALIBRATIONS } from '../nas/memoryCalibration.js';
 import { batchLabel, bytesLabel, verdictMessage } from '../nas/memoryMessage.js';
-import { memoryVerdict, stageBatch, stageNetworks, type GameStage } from '../nas/stageMemory.js';
+import type { GameNetworks } from '../nas/memory.js';
+import { memoryVerdict, stageBatch, stageNetworks, type GameStage, type MemoryVerdict } from '../nas/stageMemory.js';
 import type { SpaceModel } from '../nas/space.js';
 import type { SpecPath } from '../spec/problems.js';
-import type { ResolvedSpec } from '../spec/types.js';
+import type { BatchDef, ResolvedSpec } from '../spec/types.js';
 import { nodeSpecHost } from '../io/specHost.js';
 import { loadGenotypeFile } from '../spec/genotypeFile.js';
-import { FILES } from './artifacts.js';
+import { derivedGenotypeIn } from './artifacts.js';
 import { StageError } from './errors.js';
 
 /** A wasm32 heap cannot grow past 4 GiB (tfjs-backend-wasm's maximum memory). */
@@ -49,6 +47,16 @@ export function memoryLimit(backend: BackendName, totalBytes: number = os.totalm
   return undefined;
 }
 
+/**
+ * One stage's iteration on a calibrated backend whose limit is known: the verdict and that
+ * limit. Undefined on the backends the check does not hold (not calibrated, or a GPU's memory).
+ */
+export function backendVerdict(nets: GameNetworks, stage: GameStage, batch: BatchDef, backend: BackendName, totalBytes: number = os.totalmem()): { readonly verdict: MemoryVerdict; readonly limit: MemoryLimit } | undefined {
+  const calibration = MEMORY_CALIBRATIONS[backend]?.[stage];
+  const limit = memoryLimit(backend, totalBytes);
+  return calibration && limit ? { verdict: memoryVerdict(nets, stage, batch, calibration, limit.bytes), limit } : undefined;
+}
+
 /** Ways out of a stage that does not fit, by backend. */
 const ALTERNATIVES: Readonly<Record<BackendName, readonly string[]>> = {
   wasm: ['use --backend tensorflow (`dsl setup tensorflow` installs it) or a GPU backend'],
@@ -80,13 +88,10 @@ export function memoryGuard(o: MemoryGuardOptions): (stage: Stage, inputs: Reado
   return (stage, inputs) => {
     if ((o.env ?? process.env).DSL_MEMORY_CHECK === '0' || !GAME_STAGES.has(stage.name)) return;
     const name = stage.name as GameStage;
-    const calibration = MEMORY_CALIBRATIONS[o.backend]?.[name];
-    const limit = memoryLimit(o.backend, o.totalBytes);
-    if (!calibration || !limit) return;
-    const nets = stageNetworks(o.spec, o.space, name, name === 'train' ? derivedGenotype(inputs.derive) : undefined);
-    if (!nets) return;
-    const verdict = memoryVerdict(nets, name, stageBatch(o.spec, name), calibration, limit.bytes);
-    if (verdict.fits) return;
+    const nets = stageNetworks(o.spec, o.space, name, name === 'train' && inputs.derive !== undefined ? derivedGenotypeIn(inputs.derive) : undefined);
+    const checked = nets && backendVerdict(nets, name, stageBatch(o.spec, name), o.backend, o.totalBytes);
+    if (!checked || checked.verdict.fits) return;
+    const { verdict, limit } = checked;
     const batchAt = o.locate?.([name, 'batch', 'generator']);
     const { message, hint } = verdictMessage(verdict, { backend: o.backend, capacity: limit.capacity, alternatives: ALTERNATIVES[o.backend], ...(batchAt ? { batchAt } : {}) });
     throw new StageError(message, hint);
@@ -107,17 +112,9 @@ export function unfitBackends(spec: ResolvedSpec, space: SpaceModel, env: NodeJS
   const genotype = stage === 'train' ? loadGenotypeFile(spec.derive.from!, nodeSpecHost, space).genotype : undefined;
   const nets = stage === 'search' || genotype ? stageNetworks(spec, space, stage, genotype) : undefined;
   if (!nets) return unfit;
-  for (const [backend, calibrations] of Object.entries(MEMORY_CALIBRATIONS) as [BackendName, (typeof MEMORY_CALIBRATIONS)[string]][]) {
-    const limit = memoryLimit(backend, totalBytes);
-    if (!limit) continue;
-    const verdict = memoryVerdict(nets, stage, stageBatch(spec, stage), calibrations[stage], limit.bytes);
-    if (!verdict.fits) unfit[backend] = `one ${stage} iteration at batch ${batchLabel(verdict.batch, true)} needs about ${bytesLabel(verdict.estimate.bytes)} on ${backend}, ${limit.capacity}`;
+  for (const backend of Object.keys(MEMORY_CALIBRATIONS) as BackendName[]) {
+    const checked = backendVerdict(nets, stage, stageBatch(spec, stage), backend, totalBytes);
+    if (checked && !checked.verdict.fits) unfit[backend] = `one ${stage} iteration at batch ${batchLabel(checked.verdict.batch, true)} needs about ${bytesLabel(checked.verdict.estimate.bytes)} on ${backend}, ${checked.limit.capacity}`;
   }
   return unfit;
-}
-
-function derivedGenotype(dir: string | undefined): Genotype | undefined {
-  const file = dir === undefined ? undefined : join(dir, FILES.genotype);
-  if (!file || !existsSync(file)) return undefined;
-  return JSON.parse(readFileSync(file, 'utf8')) as Genotype;
 }
