@@ -1,9 +1,6 @@
 import type { BatchDef, ResolvedSpec } from '../spec/types.js';
-import { autoganActivations, networkActivations } from './activations.js';
-import { autoganDiscriminator } from './autogan.js';
-import { autoganCost, networkCost } from './count.js';
 import type { Genotype } from './genotype.js';
-import { trainSpace } from './inspect.js';
+import { inspect, type NetworkInspection } from './inspect.js';
 import { adamTemporaries, stepMemory, type GameNetworks, type MemoryCalibration, type StepMemory } from './memory.js';
 import type { NetworkModel, SpaceModel } from './space.js';
 
@@ -19,27 +16,15 @@ const architectureOf = (model: NetworkModel): number => model.cells.reduce((sum,
  * without one (not derived yet) its networks are unknown.
  */
 export function stageNetworks(spec: ResolvedSpec, space: SpaceModel, stage: GameStage, genotype?: Genotype): GameNetworks | undefined {
+  const networks = stage === 'search' ? inspect(spec, space).search : spec.train.from === undefined ? inspect(spec, space, genotype).train : undefined;
+  if (!networks) return undefined;
   const optimizers = spec[stage].optimizers;
-  const temporaries = { generator: adamTemporaries(optimizers.generator), discriminator: adamTemporaries(optimizers.discriminator) };
-  if (stage === 'search') {
-    const size = (m: NetworkModel) => ({ parameters: networkCost(m).parameters, activations: networkActivations(m).total, adamTemporaries: temporaries[m.kind] });
-    return { generator: size(space.generator), discriminator: size(space.discriminator), architecture: architectureOf(space.generator) + architectureOf(space.discriminator) };
-  }
-  if (!genotype?.generator || spec.train.from !== undefined) return undefined;
-  const trained = trainSpace(spec);
-  const d = spec.train.discriminator;
-  const generator = { parameters: networkCost(trained.generator, genotype.generator).parameters, activations: networkActivations(trained.generator, genotype.generator).total, adamTemporaries: temporaries.generator };
-  if (d.type === 'autogan') {
-    const model = autoganDiscriminator(spec.data.imageSize, spec.data.channels, d.channels);
-    return { generator, discriminator: { parameters: autoganCost(model).parameters, activations: autoganActivations(model).total, adamTemporaries: temporaries.discriminator }, architecture: 0 };
-  }
-  if (!genotype.discriminator) return undefined;
-  const discriminator = {
-    parameters: networkCost(trained.discriminator, genotype.discriminator).parameters,
-    activations: networkActivations(trained.discriminator, genotype.discriminator).total,
-    adamTemporaries: temporaries.discriminator,
+  const size = (n: NetworkInspection, kind: 'generator' | 'discriminator') => ({ parameters: n.parameters, activations: n.activations, adamTemporaries: adamTemporaries(optimizers[kind]) });
+  return {
+    generator: size(networks.generator, 'generator'),
+    discriminator: size(networks.discriminator, 'discriminator'),
+    architecture: stage === 'search' ? architectureOf(space.generator) + architectureOf(space.discriminator) : 0,
   };
-  return { generator, discriminator, architecture: 0 };
 }
 
 /** The batch of a stage's section. */
