@@ -72,18 +72,19 @@ export async function selectBackend(request: BackendRequest, options: SelectBack
   const ranked = cpuRoutes(options.workload);
   // Said, as a GPU backend's absence is: the route a user may want to install.
   if (!ranked.routes.some((r) => r.route === 'tensorflow')) skipped.push({ name: 'tensorflow', reason: 'not installed' });
+  // Routes passed over because the spec does not fit them (their reasons are in `skipped`).
+  const tooSmall = new Set(ranked.routes.map((r) => r.route).filter((r) => unfit[backendOf(r)] !== undefined));
   for (const { route } of ranked.routes) {
-    const name: BackendName = route === 'tensorflow' ? 'tensorflow' : 'wasm';
+    const name = backendOf(route);
     const started = await tryStart(name);
-    const tooSmall = new Set(ranked.routes.map((r) => r.route).filter((r) => unfit[r === 'tensorflow' ? 'tensorflow' : 'wasm'] !== undefined));
     if (started) return describe(name, request, started, skipped, choiceReason(startedRoute(name, started), ranked.routes, ranked.workload, tooSmall));
   }
   // Where no CPU route holds the spec, the fastest is still taken over cpu (days at such sizes):
   // the stage's own check then stops before the first step and says what would fit.
-  const tooSmall = ranked.routes.map(({ route }): BackendName => (route === 'tensorflow' ? 'tensorflow' : 'wasm')).find((name) => unfit[name] !== undefined);
-  if (tooSmall) {
-    const attempt = await start(tooSmall, threads, webgpu);
-    if (attempt.ok) return describe(tooSmall, request, attempt.started, skipped.filter((s) => s.name !== tooSmall), `auto: no CPU route holds this spec (${unfit[tooSmall]})`);
+  const fastest = ranked.routes.map((r) => backendOf(r.route)).find((name) => unfit[name] !== undefined);
+  if (fastest) {
+    const attempt = await start(fastest, threads, webgpu);
+    if (attempt.ok) return describe(fastest, request, attempt.started, skipped.filter((s) => s.name !== fastest), `auto: no CPU route holds this spec (${unfit[fastest]})`);
   }
   const started = await tryStart('cpu');
   if (started) return describe('cpu', request, started, skipped, null);
@@ -103,6 +104,9 @@ function cpuRoutes(workload: Workload | undefined): { routes: RouteEstimate[]; w
   if (nativeInstalled('tensorflow')) available.push('tensorflow');
   return { routes: rankRoutes(available, w), workload: w };
 }
+
+/** The backend a CPU route runs on. */
+const backendOf = (route: CpuRoute): BackendName => (route === 'tensorflow' ? 'tensorflow' : 'wasm');
 
 /** The route a started backend runs: wasm's convolutions are oneDNN's only where they registered. */
 const startedRoute = (name: BackendName, started: Started): CpuRoute =>
